@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-aiohttp",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AioHTTP", targets: ["AioHTTP"]),
+        .library(name: "AioWire", targets: ["AioWire"]),
+        .library(name: "AioStreams", targets: ["AioStreams"]),
+        .executable(name: "aio", targets: ["aio"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "AioWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .target(
+            name: "AioStreams",
+            dependencies: [
+                "AioWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "AioHTTP",
+            dependencies: ["AioWire", "AioStreams"]
+        ),
+        .executableTarget(
+            name: "aio",
+            dependencies: [
+                "AioHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "AioWireTests",
+            dependencies: [
+                "AioWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+    ]
+)

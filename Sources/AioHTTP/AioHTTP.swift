@@ -1,0 +1,2 @@
+@_exported import AioStreams
+@_exported import AioWire

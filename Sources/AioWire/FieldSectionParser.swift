@@ -1,0 +1,188 @@
+import HTTPTypes
+import NIOCore
+
+/// Reads the field lines of a head or a trailer section, up to the empty line that ends it.
+///
+/// Each line is validated and turned into an ``HTTPField`` as soon as it is complete (RFC 9110
+/// §5.1, §5.5 and RFC 9112 §5): the name must be a token directly followed by a colon, the
+/// value may hold only VCHAR, obs-text, SP and HTAB, OWS around the value is dropped, and
+/// obs-fold is refused.
+struct FieldSectionParser: Sendable {
+    /// Where the section sits, which decides the fields given special treatment.
+    enum Kind: Sendable {
+        /// A request head: `Host` moves to the request's authority instead of its fields.
+        case requestHead
+        /// A response head.
+        case responseHead
+        /// A trailer section: framing and routing fields are refused (RFC 9110 §6.5.1).
+        case trailers
+    }
+
+    let kind: Kind
+    private(set) var fields = HTTPFields()
+    private(set) var framing = FramingFields()
+    private var scanner = LineScanner()
+    private var fieldCount = 0
+    /// Bytes of the section consumed so far, plus the start line for heads.
+    private var length: Int
+
+    /// A parser for a section of `kind` that follows `precedingLength` bytes of the same head.
+    init(kind: Kind, precedingLength: Int = 0) {
+        self.kind = kind
+        self.length = precedingLength
+    }
+
+    /// Whether any byte of the section has been seen yet.
+    var hasStarted: Bool { self.fieldCount > 0 || self.scanner.hasPartialLine }
+
+    /// Consumes complete field lines; returns true once the empty line ending the section has
+    /// been consumed.
+    ///
+    /// - Parameter base: the stream offset of `buffer`'s reader index.
+    mutating func parse(
+        _ buffer: inout ByteBuffer,
+        base: Int,
+        configuration: HTTPParserConfiguration
+    ) throws -> Bool {
+        let (consumed, finished) = try buffer.withUnsafeReadableBytes { bytes -> (Int, Bool) in
+            var start = 0
+            while true {
+                guard
+                    let line = try self.scanner.nextLine(
+                        in: bytes,
+                        from: start,
+                        base: base,
+                        limit: configuration.maxFieldLineLength,
+                        part: .fieldLine
+                    )
+                else {
+                    try self.checkLength(adding: bytes.count - start, at: base + start, configuration)
+                    return (start, false)
+                }
+                try self.checkLength(adding: line.count + 2, at: base + line.lowerBound, configuration)
+                self.length += line.count + 2
+                start = line.upperBound + 2
+                if line.isEmpty {
+                    return (start, true)
+                }
+                self.fieldCount += 1
+                if self.fieldCount > configuration.maxFieldCount {
+                    throw BadHTTPMessage(
+                        "More than \(configuration.maxFieldCount) header fields",
+                        offset: base + line.lowerBound,
+                        status: .requestHeaderFieldsTooLarge
+                    )
+                }
+                try self.parseFieldLine(UnsafeRawBufferPointer(rebasing: bytes[line]), base: base + line.lowerBound)
+            }
+        }
+        buffer.moveReaderIndex(forwardBy: consumed)
+        return finished
+    }
+
+    /// Refuses `count` more bytes, starting at stream offset `offset`, when they would make the
+    /// section longer than its limit; the error names the first byte past the limit.
+    private func checkLength(adding count: Int, at offset: Int, _ configuration: HTTPParserConfiguration) throws {
+        let limit = configuration.maxHeadLength
+        if self.length + count > limit {
+            throw LineTooLong(.fieldSection, limit: limit, offset: offset + (limit - self.length))
+        }
+    }
+
+    /// `field-line = field-name ":" OWS field-value OWS`.
+    private mutating func parseFieldLine(_ line: UnsafeRawBufferPointer, base: Int) throws {
+        let count = line.count
+        var index = 0
+        while index < count, HTTPByte.isTokenChar(line[index]) { index += 1 }
+        guard index < count, line[index] == HTTPByte.colon, index > 0 else {
+            throw Self.nameError(line, at: index, base: base)
+        }
+        let nameBytes = UnsafeRawBufferPointer(rebasing: line[..<index])
+        index += 1
+        while index < count, HTTPByte.isWhitespace(line[index]) { index += 1 }
+        let valueStart = index
+        var valueEnd = index
+        var highBits: UInt8 = 0
+        while index < count {
+            let byte = line[index]
+            if byte &- 0x21 < 0x5E {
+                valueEnd = index + 1
+            } else if byte >= 0x80 {
+                highBits |= byte
+                valueEnd = index + 1
+            } else if !HTTPByte.isWhitespace(byte) {
+                throw InvalidHeader(
+                    name: Self.printable(nameBytes),
+                    message: "Invalid character in field value",
+                    offset: base + index
+                )
+            }
+            index += 1
+        }
+        let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
+
+        let known = KnownFieldName.match(nameBytes)
+        let role = known?.role ?? .other
+        if role != .other {
+            if self.kind == .trailers, role == .contentLength || role == .transferEncoding || role == .host {
+                throw InvalidHeader(
+                    name: Self.printable(nameBytes),
+                    message: "Field not allowed in trailers",
+                    offset: base
+                )
+            }
+            try self.framing.record(role, value: value, valueOffset: base + valueStart) {
+                Self.printable(nameBytes)
+            }
+        }
+        let name = known?.name ?? HTTPField.Name(String(decoding: nameBytes, as: UTF8.self))!
+        let field: HTTPField
+        if highBits == 0 {
+            field = HTTPField(name: name, value: String(decoding: value, as: UTF8.self))
+        } else {
+            field = HTTPField(name: name, value: value)
+        }
+        if role == .host, self.kind == .requestHead {
+            if self.framing.host == nil {
+                self.framing.host = field.value
+            }
+            return
+        }
+        if self.fields.isEmpty {
+            self.fields.reserveCapacity(16)
+        }
+        self.fields.append(field)
+    }
+
+    /// The error for a field line whose name ends at `index` without a proper colon.
+    private static func nameError(_ line: UnsafeRawBufferPointer, at index: Int, base: Int) -> any Error {
+        let name = Self.printable(UnsafeRawBufferPointer(rebasing: line[..<index]))
+        if index == 0, index < line.count, HTTPByte.isWhitespace(line[0]) {
+            return InvalidHeader(name: "", message: "Obsolete line folding is not allowed", offset: base)
+        }
+        if index == 0 {
+            return InvalidHeader(name: "", message: "Invalid header field name", offset: base)
+        }
+        if index == line.count {
+            return InvalidHeader(name: name, message: "Field line without a colon", offset: base + index)
+        }
+        if HTTPByte.isWhitespace(line[index]) {
+            return InvalidHeader(name: name, message: "Whitespace before the colon", offset: base + index)
+        }
+        return InvalidHeader(name: name, message: "Invalid character in field name", offset: base + index)
+    }
+
+    /// Bytes as a string for messages, anything outside printable ASCII escaped as `\xNN`.
+    static func printable(_ bytes: UnsafeRawBufferPointer) -> String {
+        var text = ""
+        for byte in bytes.prefix(256) {
+            if HTTPByte.isVisible(byte) || byte == HTTPByte.sp {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                text += byte < 16 ? "\\x0\(hex)" : "\\x\(hex)"
+            }
+        }
+        return text
+    }
+}

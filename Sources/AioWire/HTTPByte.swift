@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Character classes of RFC 9110 and RFC 9112, as branch-light tests on single bytes.
+///
+/// Every parser in the package validates input through these tests, so there is one definition
+/// of "token", "field value" and "request-target" character.
+enum HTTPByte {
+    static let cr: UInt8 = 0x0D
+    static let lf: UInt8 = 0x0A
+    static let sp: UInt8 = 0x20
+    static let htab: UInt8 = 0x09
+    static let colon: UInt8 = 0x3A
+    static let semicolon: UInt8 = 0x3B
+    static let comma: UInt8 = 0x2C
+    static let equals: UInt8 = 0x3D
+    static let dquote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
+
+    /// `tchar` of RFC 9110 §5.6.2: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
+    @inline(__always)
+    static func isTokenChar(_ byte: UInt8) -> Bool {
+        if byte < 64 {
+            return (0x03FF_6CFA_0000_0000 as UInt64) >> UInt64(byte) & 1 != 0
+        }
+        if byte < 128 {
+            return (0x57FF_FFFF_C7FF_FFFE as UInt64) >> UInt64(byte &- 64) & 1 != 0
+        }
+        return false
+    }
+
+    /// A byte allowed inside a field value (RFC 9110 §5.5): VCHAR, obs-text, SP and HTAB.
+    @inline(__always)
+    static func isFieldValueChar(_ byte: UInt8) -> Bool {
+        byte >= 0x20 ? byte != 0x7F : byte == htab
+    }
+
+    /// Whitespace of the OWS and BWS rules: SP or HTAB.
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == sp || byte == htab
+    }
+
+    /// VCHAR: a visible US-ASCII character.
+    @inline(__always)
+    static func isVisible(_ byte: UInt8) -> Bool {
+        byte &- 0x21 < 0x5E
+    }
+
+    /// DIGIT.
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10
+    }
+
+    /// The value of a HEXDIG, or nil.
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        if byte &- 0x30 < 10 { return byte &- 0x30 }
+        let lower = byte | 0x20
+        if lower &- 0x61 < 6 { return lower &- 0x61 &+ 10 }
+        return nil
+    }
+
+    /// ASCII lower-casing of one byte.
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether these bytes equal `lowercase` ignoring ASCII case; `lowercase` must be lower-case.
+    @inline(__always)
+    func equalsCaseInsensitive(_ lowercase: StaticString) -> Bool {
+        guard self.count == lowercase.utf8CodeUnitCount else { return false }
+        let other = lowercase.utf8Start
+        for index in 0..<self.count where HTTPByte.lowercased(self[index]) != other[index] {
+            return false
+        }
+        return true
+    }
+
+    /// The first index in `range` holding `byte`, found with `memchr`.
+    @inline(__always)
+    func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+        guard !range.isEmpty, let base = self.baseAddress else { return nil }
+        guard let found = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+}
