@@ -29,6 +29,7 @@ let package = Package(
             dependencies: [
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
@@ -48,6 +49,14 @@ let package = Package(
             dependencies: [
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AioStreamsTests",
+            dependencies: [
+                "AioStreams",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ]

@@ -1,0 +1,161 @@
+import AioWire
+import NIOCore
+
+/// A buffered reader over an `AsyncSequence` of `ByteBuffer`s, for parsers that pull bytes:
+/// aiohttp's `ParserBuffer` for async Swift.
+///
+/// Reads wait for as many pieces of the source as they need and keep the rest for the next read;
+/// `wait` variants look ahead without consuming. When the source ends before a read is
+/// satisfied, the read throws ``EOFStream``; a cancelled task throws `CancellationError`.
+///
+/// ```swift
+/// var reader = ParserBuffer(request.body)
+/// let line = try await reader.readUntil("\r\n", limit: 8192)   // boundary line of a multipart body
+/// let part = try await reader.read(512)
+/// ```
+public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBuffer {
+    private var iterator: Source.AsyncIterator
+    private var buffer = ByteBuffer()
+    private var sourceFinished = false
+
+    /// A reader over `source`.
+    public init(_ source: Source) {
+        self.iterator = source.makeAsyncIterator()
+    }
+
+    /// The bytes read from the source but not consumed yet.
+    public var buffered: ByteBuffer { self.buffer }
+
+    /// Whether the source has ended and every byte has been consumed.
+    public var isAtEnd: Bool { self.sourceFinished && self.buffer.readableBytes == 0 }
+
+    /// Reads exactly `count` bytes.
+    public mutating func read(_ count: Int) async throws -> ByteBuffer {
+        try await self.fill(count)
+        return self.buffer.readSlice(length: count)!
+    }
+
+    /// Reads what is buffered, at most `maxCount` bytes, waiting for the source only when nothing
+    /// is buffered; nil once the source has ended and everything was read.
+    public mutating func readSome(_ maxCount: Int) async throws -> ByteBuffer? {
+        precondition(maxCount > 0, "readSome needs a positive count")
+        if self.buffer.readableBytes == 0 {
+            guard try await self.pull() else { return nil }
+        }
+        return self.buffer.readSlice(length: min(maxCount, self.buffer.readableBytes))!
+    }
+
+    /// Reads up to and including the first `separator`.
+    ///
+    /// Throws ``AioWire/LineTooLong`` when `limit` bytes are buffered without a complete
+    /// separator, so a peer cannot make the reader buffer without bound.
+    public mutating func readUntil(_ separator: some Collection<UInt8>, limit: Int) async throws -> ByteBuffer {
+        let length = try await self.fillUntil(Array(separator), limit: limit)
+        return self.buffer.readSlice(length: length)!
+    }
+
+    /// Skips exactly `count` bytes.
+    public mutating func skip(_ count: Int) async throws {
+        var left = count
+        while left > 0 {
+            if self.buffer.readableBytes == 0 {
+                guard try await self.pull() else { throw EOFStream(bufferedBytes: 0) }
+            }
+            let step = min(left, self.buffer.readableBytes)
+            self.buffer.moveReaderIndex(forwardBy: step)
+            left -= step
+        }
+    }
+
+    /// Skips everything up to and including the first `separator`, without a limit: skipped
+    /// bytes are dropped as they arrive, only a partial separator is kept.
+    public mutating func skipUntil(_ separator: some Collection<UInt8>) async throws {
+        let separator = Array(separator)
+        precondition(!separator.isEmpty, "an empty separator")
+        while true {
+            if let end = self.buffer.endOfFirst(separator) {
+                self.buffer.moveReaderIndex(forwardBy: end)
+                return
+            }
+            let keep = min(self.buffer.readableBytes, separator.count - 1)
+            self.buffer.moveReaderIndex(forwardBy: self.buffer.readableBytes - keep)
+            guard try await self.pull() else { throw EOFStream(bufferedBytes: self.buffer.readableBytes) }
+        }
+    }
+
+    /// Returns the next `count` bytes without consuming them.
+    public mutating func wait(_ count: Int) async throws -> ByteBuffer {
+        try await self.fill(count)
+        return self.buffer.getSlice(at: self.buffer.readerIndex, length: count)!
+    }
+
+    /// Returns the bytes up to and including the first `separator` without consuming them;
+    /// throws ``AioWire/LineTooLong`` past `limit`, like ``readUntil(_:limit:)``.
+    public mutating func waitUntil(_ separator: some Collection<UInt8>, limit: Int) async throws -> ByteBuffer {
+        let length = try await self.fillUntil(Array(separator), limit: limit)
+        return self.buffer.getSlice(at: self.buffer.readerIndex, length: length)!
+    }
+
+    /// Buffers at least `count` bytes.
+    private mutating func fill(_ count: Int) async throws {
+        while self.buffer.readableBytes < count {
+            guard try await self.pull() else { throw EOFStream(bufferedBytes: self.buffer.readableBytes) }
+        }
+    }
+
+    /// Buffers up to the end of the first `separator` and returns that length.
+    private mutating func fillUntil(_ separator: [UInt8], limit: Int) async throws -> Int {
+        precondition(!separator.isEmpty, "an empty separator")
+        var searched = 0
+        while true {
+            if let end = self.buffer.endOfFirst(separator, from: searched) {
+                guard end <= limit else { throw LineTooLong(.line, limit: limit) }
+                return end
+            }
+            if self.buffer.readableBytes >= limit {
+                throw LineTooLong(.line, limit: limit)
+            }
+            // A separator may straddle the old end and the next piece.
+            searched = max(0, self.buffer.readableBytes - separator.count + 1)
+            guard try await self.pull() else { throw EOFStream(bufferedBytes: self.buffer.readableBytes) }
+        }
+    }
+
+    /// Appends the next piece of the source; false when the source has ended.
+    private mutating func pull() async throws -> Bool {
+        if self.sourceFinished { return false }
+        while let piece = try await self.iterator.next() {
+            guard piece.readableBytes > 0 else { continue }
+            if self.buffer.readableBytes == 0 {
+                self.buffer = piece
+            } else {
+                var piece = piece
+                self.buffer.writeBuffer(&piece)
+            }
+            return true
+        }
+        try Task.checkCancellation()
+        self.sourceFinished = true
+        return false
+    }
+}
+
+extension ByteBuffer {
+    /// The readable-relative index just past the first occurrence of `separator` at or after
+    /// `start`, or nil.
+    func endOfFirst(_ separator: [UInt8], from start: Int = 0) -> Int? {
+        self.withUnsafeReadableBytes { bytes -> Int? in
+            guard let first = separator.first else { return nil }
+            var index = start
+            while index + separator.count <= bytes.count {
+                guard let found = bytes.firstIndex(of: first, in: index..<bytes.count) else { return nil }
+                guard found + separator.count <= bytes.count else { return nil }
+                if separator.indices.allSatisfy({ bytes[found + $0] == separator[$0] }) {
+                    return found + separator.count
+                }
+                index = found + 1
+            }
+            return nil
+        }
+    }
+}
