@@ -40,6 +40,8 @@ let package = Package(
             name: "aio",
             dependencies: [
                 "AioHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -50,6 +52,10 @@ let package = Package(
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "AioCLITests",
+            dependencies: ["aio"]
         ),
         .testTarget(
             name: "AioStreamsTests",

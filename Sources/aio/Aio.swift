@@ -1,7 +1,11 @@
-import AioHTTP
 import ArgumentParser
 
+/// `aio`: the swift-aiohttp command line.
 @main
-struct Aio: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "aio", abstract: "swift-aiohttp tools")
+struct Aio: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aio",
+        abstract: "swift-aiohttp: HTTP tools on the swift-aiohttp toolkit.",
+        subcommands: [Parse.self]
+    )
 }
