@@ -25,33 +25,33 @@ struct LineScanner: Sendable {
         part: LineTooLong.Part
     ) throws -> Range<Int>? {
         guard let lf = bytes.firstIndex(of: HTTPByte.lf, in: (start + self.scanned)..<bytes.count) else {
-            try self.checkPartialLine(bytes, from: start, base: base, limit: limit, part: part)
+            try Self.checkLength(bytes, from: start, to: bytes.count, base: base, limit: limit, part: part)
+            self.scanned = bytes.count - start
             return nil
         }
+        // The same check as for a partial line, so the error does not depend on how bytes arrive.
+        try Self.checkLength(bytes, from: start, to: lf, base: base, limit: limit, part: part)
         self.scanned = 0
         guard lf > start, bytes[lf - 1] == HTTPByte.cr else {
             throw BadHTTPMessage("Line ends with a bare LF; CRLF is required", offset: base + lf)
         }
-        let end = lf - 1
-        if end - start > limit {
-            throw LineTooLong(part, limit: limit, offset: base + start + limit)
-        }
-        return start..<end
+        return start..<(lf - 1)
     }
 
-    /// Refuses a partial line that is already longer than `limit`.
-    private mutating func checkPartialLine(
+    /// Refuses the line bytes `start..<end` (LF not included) when they hold more than `limit`
+    /// bytes besides a final CR, which may still be followed by its LF.
+    @inline(__always)
+    private static func checkLength(
         _ bytes: UnsafeRawBufferPointer,
         from start: Int,
+        to end: Int,
         base: Int,
         limit: Int,
         part: LineTooLong.Part
     ) throws {
-        let length = bytes.count - start
-        // A final CR may still be followed by its LF.
-        if length > limit + 1 || (length == limit + 1 && bytes[bytes.count - 1] != HTTPByte.cr) {
+        let length = end - start
+        if length > limit + 1 || (length == limit + 1 && bytes[end - 1] != HTTPByte.cr) {
             throw LineTooLong(part, limit: limit, offset: base + start + limit)
         }
-        self.scanned = length
     }
 }

@@ -236,6 +236,13 @@ struct RequestParserTests {
         #expect(buffer.readableBytes <= 1024 + 100)
     }
 
+    /// Found by the fuzzer: a too-long line ending in a bare LF gave LineTooLong when the LF came
+    /// later and BadHTTPMessage when it came with the rest.
+    @Test func longLineWithBareLFFailsTheSameInEverySplit() throws {
+        let outcome = parseRequests("GET /" + String(repeating: "a", count: 80) + "\n\r\n", .init(maxStartLineLength: 64))
+        #expect(outcome.error == "LineTooLong@64")
+    }
+
     @Test func anyTokenPolicy() throws {
         let outcome = parseRequests("BREW /pot HTTP/1.1\r\nHost: h\r\n\r\n", .init(methods: .anyToken))
         #expect(outcome.messages.first?.head.request.method.rawValue == "BREW")

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with AddressSanitizer and runs one of them.
+#   Fuzz/run.sh FuzzRequestParser 600      # ten minutes
+#   Fuzz/run.sh all 30                     # every target for 30 s (the CI smoke run)
+# Seeds come from ../shared/conformance when it is there; findings land in Fuzz/crashes/.
+set -euo pipefail
+cd "$(dirname "$0")"
+target=${1:-all}
+seconds=${2:-30}
+
+swift build -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
+    2>&1 | grep -Ev "ld.gold: warning: Cannot export local symbol" | tail -n 3
+bin=$(swift build -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address --show-bin-path)
+
+seed() {  # seed <kind> <dir>: the raw cases of the llhttp corpus as seed inputs
+    local kind=$1 dir=$2
+    mkdir -p "$dir"
+    local corpus="../../shared/conformance/llhttp_${kind}.json"
+    [ -f "$corpus" ] || return 0
+    python3 - "$corpus" "$dir" <<'PY'
+import json, sys, hashlib, os
+for case in json.load(open(sys.argv[1])):
+    raw = case["raw"].encode("latin-1")
+    open(os.path.join(sys.argv[2], hashlib.sha1(raw).hexdigest()), "wb").write(raw)
+PY
+}
+
+run_one() {
+    local name=$1 corpus=../.build-fuzz-corpus/$1
+    case $name in
+        FuzzRequestParser) seed requests "$corpus" ;;
+        FuzzResponseParser) seed responses "$corpus" ;;
+        *) mkdir -p "$corpus"; printf '5\r\nhello\r\n0\r\nT: v\r\n\r\n' > "$corpus/seed" ;;
+    esac
+    mkdir -p crashes
+    echo "== $name for ${seconds}s"
+    SWIFT_BACKTRACE=enable=no "$bin/$name" "$corpus" -dict=http.dict -max_total_time="$seconds" \
+        -max_len=4096 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=crashes/ -print_final_stats=1 \
+        2>&1 | grep -E "^(#[0-9]+ *DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)|Done [0-9]+ runs" || true
+    # libFuzzer exits non-zero on a finding and leaves the input in crashes/.
+    if compgen -G "crashes/*" >/dev/null; then
+        echo "finding in $name: $(ls crashes)" >&2
+        exit 1
+    fi
+}
+
+if [ "$target" = all ]; then
+    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder; do run_one "$name"; done
+else
+    run_one "$target"
+fi
