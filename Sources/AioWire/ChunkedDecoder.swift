@@ -98,7 +98,7 @@ public struct ChunkedDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
                     return nil
                 }
                 self.phase = .done
-                let fields = self.trailers.fields
+                let fields = self.trailers.takeFields()
                 return .end(fields.isEmpty ? nil : fields)
             case .done:
                 return nil

@@ -19,21 +19,34 @@ struct FieldSectionParser: Sendable {
     }
 
     let kind: Kind
-    private(set) var fields = HTTPFields()
+    /// The fields parsed so far.
+    private var fields = HTTPFields()
     private(set) var framing = FramingFields()
     private var scanner = LineScanner()
     private var fieldCount = 0
     /// Bytes of the section consumed so far, plus the start line for heads.
-    private var length: Int
+    private var length = 0
 
-    /// A parser for a section of `kind` that follows `precedingLength` bytes of the same head.
-    init(kind: Kind, precedingLength: Int = 0) {
+    /// A parser for sections of `kind`.
+    init(kind: Kind) {
         self.kind = kind
+    }
+
+    /// Starts a new section that follows `precedingLength` bytes of the same head.
+    mutating func reset(precedingLength: Int) {
+        self.fields = HTTPFields()
+        self.framing = FramingFields()
+        self.scanner = LineScanner()
+        self.fieldCount = 0
         self.length = precedingLength
     }
 
-    /// Whether any byte of the section has been seen yet.
-    var hasStarted: Bool { self.fieldCount > 0 || self.scanner.hasPartialLine }
+    /// Hands over the parsed fields; the parser keeps no reference, so the receiver can change
+    /// them without a copy.
+    mutating func takeFields() -> HTTPFields {
+        defer { self.fields = HTTPFields() }
+        return self.fields
+    }
 
     /// Consumes complete field lines; returns true once the empty line ending the section has
     /// been consumed.
@@ -101,24 +114,11 @@ struct FieldSectionParser: Sendable {
         index += 1
         while index < count, HTTPByte.isWhitespace(line[index]) { index += 1 }
         let valueStart = index
-        var valueEnd = index
-        var highBits: UInt8 = 0
-        while index < count {
-            let byte = line[index]
-            if byte &- 0x21 < 0x5E {
-                valueEnd = index + 1
-            } else if byte >= 0x80 {
-                highBits |= byte
-                valueEnd = index + 1
-            } else if !HTTPByte.isWhitespace(byte) {
-                throw InvalidHeader(
-                    name: Self.printable(nameBytes),
-                    message: "Invalid character in field value",
-                    offset: base + index
-                )
-            }
-            index += 1
+        let highBits = try Self.validateValue(line, from: valueStart, base: base) {
+            Self.printable(nameBytes)
         }
+        var valueEnd = count
+        while valueEnd > valueStart, HTTPByte.isWhitespace(line[valueEnd - 1]) { valueEnd -= 1 }
         let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
 
         let known = KnownFieldName.match(nameBytes)
@@ -149,9 +149,40 @@ struct FieldSectionParser: Sendable {
             return
         }
         if self.fields.isEmpty {
+            // One allocation for a typical head instead of growing through 1, 2, 4, 8, 16.
             self.fields.reserveCapacity(16)
         }
         self.fields.append(field)
+    }
+
+    /// Checks that `line[start...]` holds only field-value bytes (VCHAR, obs-text, SP, HTAB) and
+    /// returns the OR of its bytes above 0x7F (zero when the value is ASCII).
+    ///
+    /// Eight bytes at a time while they are all printable ASCII, the common case.
+    @inline(__always)
+    static func validateValue(
+        _ line: UnsafeRawBufferPointer,
+        from start: Int,
+        base: Int,
+        name: () -> String
+    ) throws -> UInt8 {
+        let count = line.count
+        var index = start
+        var highBits: UInt8 = 0
+        while index < count {
+            if index + 8 <= count, HTTPByte.isPrintableASCII(word: line.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
+            }
+            let byte = line[index]
+            if byte >= 0x80 {
+                highBits |= byte
+            } else if !HTTPByte.isFieldValueChar(byte) {
+                throw InvalidHeader(name: name(), message: "Invalid character in field value", offset: base + index)
+            }
+            index += 1
+        }
+        return highBits
     }
 
     /// The error for a field line whose name ends at `index` without a proper colon.

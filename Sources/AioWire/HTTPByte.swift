@@ -52,6 +52,26 @@ enum HTTPByte {
         byte &- 0x21 < 0x5E
     }
 
+    /// Whether all eight bytes of `word` are printable ASCII (0x20 to 0x7E).
+    @inline(__always)
+    static func isPrintableASCII(word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below = (word &- ones &* 0x20) & ~word & highs
+        let above = ((word &+ ones) | word) & highs
+        return below | above == 0
+    }
+
+    /// Whether all eight bytes of `word` are VCHARs (0x21 to 0x7E).
+    @inline(__always)
+    static func isVisibleASCII(word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below = (word &- ones &* 0x21) & ~word & highs
+        let above = ((word &+ ones) | word) & highs
+        return below | above == 0
+    }
+
     /// DIGIT.
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool {
@@ -75,6 +95,19 @@ enum HTTPByte {
 }
 
 extension UnsafeRawBufferPointer {
+    /// The index of the first byte at or after `start` that is not a VCHAR, or `count`.
+    @inline(__always)
+    func endOfVisible(from start: Int) -> Int {
+        var index = start
+        while index + 8 <= self.count,
+            HTTPByte.isVisibleASCII(word: self.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        {
+            index += 8
+        }
+        while index < self.count, HTTPByte.isVisible(self[index]) { index += 1 }
+        return index
+    }
+
     /// Whether these bytes equal `lowercase` ignoring ASCII case; `lowercase` must be lower-case.
     @inline(__always)
     func equalsCaseInsensitive(_ lowercase: StaticString) -> Bool {

@@ -23,7 +23,8 @@ protocol HTTPMessageKind: Sendable {
     /// after the head, where errors about the head as a whole are reported.
     mutating func makeHead(
         _ startLine: StartLine,
-        section: FieldSectionParser,
+        fields: HTTPFields,
+        framing: FramingFields,
         base: Int,
         configuration: HTTPParserConfiguration
     ) throws -> (head: Head, framing: HTTPBodyFraming, isUpgrade: Bool)
@@ -134,7 +135,8 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
                 }
                 let (head, framing, isUpgrade) = try self.kind.makeHead(
                     self.startLine!,
-                    section: self.section,
+                    fields: self.section.takeFields(),
+                    framing: self.section.framing,
                     base: origin + buffer.readerIndex,
                     configuration: self.configuration
                 )
@@ -222,7 +224,7 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
                     base: base + line.lowerBound,
                     configuration: self.configuration
                 )
-                self.section = FieldSectionParser(kind: Kind.sectionKind, precedingLength: line.count + 2)
+                self.section.reset(precedingLength: line.count + 2)
                 return (start, true)
             }
             return (start, false)

@@ -119,7 +119,7 @@ struct RequestKind: HTTPMessageKind {
         }
         index += 1
         let targetStart = index
-        while index < count, HTTPByte.isVisible(line[index]) { index += 1 }
+        index = line.endOfVisible(from: index)
         guard index > targetStart else {
             throw bad("Expected exactly one space before the request-target", at: index)
         }
@@ -138,11 +138,11 @@ struct RequestKind: HTTPMessageKind {
 
     func makeHead(
         _ startLine: StartLine,
-        section: FieldSectionParser,
+        fields headerFields: HTTPFields,
+        framing fields: FramingFields,
         base: Int,
         configuration: HTTPParserConfiguration
     ) throws -> (head: HTTPRequestHead, framing: HTTPBodyFraming, isUpgrade: Bool) {
-        let fields = section.framing
         let version = startLine.version
         if fields.hostCount > 1 {
             throw HTTPBadRequest("More than one Host field", offset: base)
@@ -171,7 +171,7 @@ struct RequestKind: HTTPMessageKind {
             scheme: target.form == .absolute ? target.scheme : (target.form == .authority ? nil : configuration.scheme),
             authority: target.authority ?? fields.host,
             path: target.path,
-            headerFields: section.fields
+            headerFields: headerFields
         )
         var head = HTTPRequestHead(
             request: request,

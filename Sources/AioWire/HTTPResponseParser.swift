@@ -92,11 +92,11 @@ struct ResponseKind: HTTPMessageKind {
 
     mutating func makeHead(
         _ startLine: StartLine,
-        section: FieldSectionParser,
+        fields headerFields: HTTPFields,
+        framing fields: FramingFields,
         base: Int,
         configuration: HTTPParserConfiguration
     ) throws -> (head: HTTPResponseHead, framing: HTTPBodyFraming, isUpgrade: Bool) {
-        let fields = section.framing
         let status = startLine.status
         let version = startLine.version
         let isInterim = status.kind == .informational && status.code != 101
@@ -120,7 +120,7 @@ struct ResponseKind: HTTPMessageKind {
         }
         let persistent = version == .http1_1 ? !fields.connectionClose : fields.connectionKeepAlive && !fields.connectionClose
         let head = HTTPResponseHead(
-            response: HTTPResponse(status: status, headerFields: section.fields),
+            response: HTTPResponse(status: status, headerFields: headerFields),
             version: version,
             framing: framing,
             keepAlive: persistent && framing != .untilClose && !isUpgrade,
