@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(

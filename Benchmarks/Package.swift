@@ -14,9 +14,27 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
+        .target(
+            name: "WireInputs",
+            dependencies: [
+                .product(name: "AioWire", package: "swift-aiohttp"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+            ],
+            path: "Sources/WireInputs"
+        ),
+        .executableTarget(
+            name: "WireCount",
+            dependencies: ["WireInputs"],
+            path: "Sources/WireCount"
+        ),
         .executableTarget(
             name: "WireBenchmarks",
             dependencies: [
+                "WireInputs",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "AioWire", package: "swift-aiohttp"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -18,7 +18,7 @@ public enum ChunkedBodyPart: Sendable, Hashable {
 ///
 /// ``HTTPRequestParser`` and ``HTTPResponseParser`` use it for chunked bodies; on its own it
 /// decodes a chunked stream such as a captured body.
-public struct ChunkedDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
+public struct ChunkedDecoder: NIOSingleStepByteToMessageDecoder, DrainingDecoder, Sendable {
     public typealias InboundOut = ChunkedBodyPart
 
     private enum Phase: Sendable {

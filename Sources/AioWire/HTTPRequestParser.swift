@@ -31,7 +31,7 @@ import NIOCore
 ///
 /// It is a `NIOSingleStepByteToMessageDecoder`, so it also works inside a SwiftNIO pipeline
 /// through `ByteToMessageHandler` or `NIOSingleStepByteToMessageProcessor`.
-public struct HTTPRequestParser: NIOSingleStepByteToMessageDecoder, Sendable {
+public struct HTTPRequestParser: NIOSingleStepByteToMessageDecoder, DrainingDecoder, Sendable {
     public typealias InboundOut = HTTPParserEvent<HTTPRequestHead>
 
     private var decoder: HTTPMessageDecoder<RequestKind>

@@ -8,7 +8,7 @@ import NIOCore
 /// ``expectResponse(to:)``; without that, responses are read as answers to GET. A 101 response,
 /// or a 2xx answer to `CONNECT`, stops the parser: the rest of the bytes belong to the new
 /// protocol.
-public struct HTTPResponseParser: NIOSingleStepByteToMessageDecoder, Sendable {
+public struct HTTPResponseParser: NIOSingleStepByteToMessageDecoder, DrainingDecoder, Sendable {
     public typealias InboundOut = HTTPParserEvent<HTTPResponseHead>
 
     private var decoder: HTTPMessageDecoder<ResponseKind>
