@@ -1,2 +1,3 @@
 @_exported import AioStreams
 @_exported import AioWire
+@_exported import AioServer

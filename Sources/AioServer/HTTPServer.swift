@@ -1,0 +1,215 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+
+/// An HTTP/1.1 server on SwiftNIO, run as a swift-service-lifecycle `Service`.
+///
+/// Each connection's requests are parsed by AioWire on the connection's event loop and answered
+/// in order by the `responder`, on that same event loop. On graceful shutdown (SIGTERM or SIGINT
+/// through a `ServiceGroup`, or ``shutdown()``) it stops accepting, closes idle keep-alive
+/// connections at once, lets requests in flight finish within the grace period, then returns.
+///
+/// ```swift
+/// let server = HTTPServer(responder: myResponder, configuration: .init(address: .hostname(port: 8080)))
+/// let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// try await group.run()
+/// ```
+public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
+    private enum State {
+        case idle
+        case running(serverChannel: any Channel, quiescing: ServerQuiescingHelper)
+        case stopping(forceClose: Task<Void, Never>)
+        case stopped
+    }
+
+    private let responder: Responder
+    /// The configuration the server was made with.
+    public let configuration: ServerConfiguration
+    private let logger: Logger
+    private let state = NIOLockedValueBox(State.idle)
+    private let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
+    private let listening = NIOLockedValueBox<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>])>(
+        (nil, [])
+    )
+
+    /// A server that answers with `responder`.
+    public init(responder: Responder, configuration: ServerConfiguration = .init(), logger: Logger = Logger(label: "aio.server")) {
+        self.responder = responder
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The address the server listens on, once it does (with the port it got for port 0).
+    public func localAddress() async throws -> SocketAddress {
+        try await withCheckedThrowingContinuation { continuation in
+            let address = self.listening.withLockedValue { listening -> SocketAddress? in
+                if listening.address == nil { listening.waiters.append(continuation) }
+                return listening.address
+            }
+            if let address { continuation.resume(returning: address) }
+        }
+    }
+
+    /// Binds, serves until shut down, and returns when every connection has closed.
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.configuration.eventLoopCount))
+        do {
+            try await self.serve(on: group)
+        } catch {
+            self.failListening(error)
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM would.
+    public func shutdown() {
+        self.initiateShutdown()
+    }
+
+    private func serve(on group: MultiThreadedEventLoopGroup) async throws {
+        var executors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
+        for eventLoop in group.makeIterator() {
+            executors[ObjectIdentifier(eventLoop)] = EventLoopTaskExecutor(eventLoop)
+        }
+        let quiescing = ServerQuiescingHelper(group: group)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: Int32(self.configuration.backlog))
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPServerConnection> = { channel in
+            channel.eventLoop.makeCompletedFuture { try self.setUp(channel) }
+        }
+        let serverChannel: NIOAsyncChannel<HTTPServerConnection, Never>
+        switch self.configuration.address.value {
+        case .hostname(let host, let port):
+            serverChannel = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
+        case .unixDomainSocket(let path):
+            serverChannel = try await bootstrap.bind(
+                unixDomainSocketPath: path,
+                cleanupExistingSocketFile: true,
+                childChannelInitializer: initializer
+            )
+        }
+        let startedStopping = self.state.withLockedValue { state -> Bool in
+            if case .idle = state {
+                state = .running(serverChannel: serverChannel.channel, quiescing: quiescing)
+                return false
+            }
+            return true
+        }
+        if startedStopping {
+            try await serverChannel.channel.close()
+            return
+        }
+        if let address = serverChannel.channel.localAddress {
+            self.announce(address)
+        }
+
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { tasks in
+                do {
+                    try await serverChannel.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            let executor = executors[ObjectIdentifier(connection.channel.eventLoop)]
+                            tasks.addTask(executorPreference: executor) {
+                                await connection.run(responder: self.responder)
+                            }
+                        }
+                    }
+                } catch {
+                    self.logger.debug("stopped accepting", metadata: ["error": "\(error)"])
+                }
+            }
+        } onGracefulShutdown: {
+            self.initiateShutdown()
+        }
+        self.state.withLockedValue { state in
+            if case .stopping(let forceClose) = state { forceClose.cancel() }
+            state = .stopped
+        }
+    }
+
+    /// Builds the pipeline of an accepted connection.
+    private func setUp(_ channel: any Channel) throws -> HTTPServerConnection {
+        if let tls = self.configuration.tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+        }
+        let info = ConnectionInfo(
+            remoteAddress: channel.remoteAddress,
+            localAddress: channel.localAddress,
+            isSecure: self.configuration.tls != nil
+        )
+        let handler = HTTPServerHandler(configuration: self.configuration, connectionInfo: info, logger: self.logger)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        let requests = handler.makeRequestQueue(loopBound: bound)
+        let id = ObjectIdentifier(channel)
+        self.connections.withLockedValue { $0[id] = channel }
+        channel.closeFuture.whenComplete { _ in
+            self.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
+        }
+        return HTTPServerConnection(channel: channel, handler: bound, requests: requests)
+    }
+
+    private func initiateShutdown() {
+        let grace = self.configuration.shutdownGracePeriod
+        let quiescing = self.state.withLockedValue { state -> ServerQuiescingHelper? in
+            switch state {
+            case .running(_, let quiescing):
+                state = .stopping(forceClose: Task {
+                    try? await Task.sleep(for: grace)
+                    guard !Task.isCancelled else { return }
+                    self.closeAllConnections()
+                })
+                return quiescing
+            case .idle:
+                state = .stopped
+                return nil
+            case .stopping, .stopped:
+                return nil
+            }
+        }
+        guard let quiescing else { return }
+        self.logger.info("shutting down", metadata: ["grace": "\(grace)"])
+        // Stops accepting and tells every connection to close once it has answered.
+        quiescing.initiateShutdown(promise: nil)
+    }
+
+    private func closeAllConnections() {
+        let channels = self.connections.withLockedValue { Array($0.values) }
+        if !channels.isEmpty {
+            self.logger.info("grace period over: closing connections", metadata: ["count": "\(channels.count)"])
+        }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    private func announce(_ address: SocketAddress) {
+        let waiters = self.listening.withLockedValue { listening in
+            listening.address = address
+            defer { listening.waiters = [] }
+            return listening.waiters
+        }
+        waiters.forEach { $0.resume(returning: address) }
+    }
+
+    private func failListening(_ error: any Error) {
+        let waiters = self.listening.withLockedValue { listening in
+            defer { listening.waiters = [] }
+            return listening.waiters
+        }
+        waiters.forEach { $0.resume(throwing: error) }
+    }
+}

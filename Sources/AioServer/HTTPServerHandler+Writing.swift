@@ -1,0 +1,226 @@
+import AioWire
+import HTTPTypes
+import NIOCore
+
+/// Writing responses, in request order, on the event loop.
+extension HTTPServerHandler {
+    /// Writes a whole response with a buffered body.
+    func writeWhole(_ response: HTTPResponse, body: ByteBuffer, state: ResponseState) throws {
+        try self.checkWritable(state)
+        var response = response
+        let framing = self.prepare(&response, state: state, bodyLength: body.readableBytes)
+        state.headWritten = true
+        let inline = framing != .none && body.readableBytes <= 16384
+        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 32 + (inline ? body.readableBytes : 0))
+        buffer.writeResponseHead(response)
+        if framing == .none {
+            self.write(buffer, flush: true, promise: nil)
+        } else if inline {
+            buffer.writeImmutableBuffer(body)
+            self.write(buffer, flush: true, promise: nil)
+        } else {
+            self.write(buffer, flush: false, promise: nil)
+            self.write(body, flush: true, promise: nil)
+        }
+        state.written = body.readableBytes
+        state.framing = framing
+        self.responseFinished(state)
+    }
+
+    /// Writes the head of a streamed response; the body follows through ``writeBody(_:state:)``.
+    func writeHead(_ response: HTTPResponse, contentLength: Int?, state: ResponseState) throws {
+        try self.checkWritable(state)
+        var response = response
+        state.framing = self.prepare(&response, state: state, bodyLength: contentLength)
+        state.headWritten = true
+        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 32)
+        buffer.writeResponseHead(response)
+        self.write(buffer, flush: true, promise: nil)
+    }
+
+    /// Writes a piece of a streamed body; returns a future to wait on when the socket is full.
+    func writeBody(_ body: ByteBuffer, state: ResponseState) throws -> EventLoopFuture<Void>? {
+        guard !self.closed else { throw ConnectionClosed() }
+        precondition(state.headWritten && !state.finished, "body written outside of a streamed response")
+        let count = body.readableBytes
+        guard count > 0 else { return nil }
+        switch state.framing {
+        case .none:
+            return nil
+        case .length(let length):
+            guard state.written + count <= length else {
+                throw ResponseBodyLengthMismatch(declared: length, written: state.written + count)
+            }
+            self.write(body, flush: true, promise: nil)
+        case .chunked:
+            var header = self.allocator.buffer(capacity: 18)
+            ChunkedEncoder.writeChunkHeader(count: count, into: &header)
+            self.write(header, flush: false, promise: nil)
+            self.write(body, flush: false, promise: nil)
+            var end = self.allocator.buffer(capacity: 2)
+            ChunkedEncoder.writeChunkEnd(into: &end)
+            self.write(end, flush: true, promise: nil)
+        case .untilClose:
+            self.write(body, flush: true, promise: nil)
+        }
+        state.written += count
+        return self.isWritable ? nil : state.waitForWritability(on: self.context.eventLoop)
+    }
+
+    /// Ends a streamed body, with trailers when chunked.
+    func finishBody(trailers: HTTPFields?, state: ResponseState) throws {
+        guard !self.closed else { throw ConnectionClosed() }
+        precondition(state.headWritten && !state.finished, "finish outside of a streamed response")
+        switch state.framing {
+        case .chunked:
+            var buffer = self.allocator.buffer(capacity: 64)
+            try ChunkedEncoder.writeLastChunk(trailers: trailers, into: &buffer)
+            self.write(buffer, flush: true, promise: nil)
+        case .length(let length) where state.written != length:
+            // The peer would wait for bytes that never come, or read ours as a response.
+            state.closeAfter = true
+        case .none, .length, .untilClose:
+            break
+        }
+        self.responseFinished(state)
+    }
+
+    /// The responder returned: a response must have been written and finished.
+    func responderReturned(_ state: ResponseState) {
+        guard !state.finished, !self.closed else { return }
+        if state.headWritten {
+            // A streamed body left open cannot be trusted to be whole.
+            state.closeAfter = true
+            self.responseFinished(state)
+        } else {
+            self.writeError(InternalServerError(message: "The handler returned without a response"), state: state)
+        }
+    }
+
+    /// The responder threw: answer with the error when nothing was written yet, otherwise close.
+    func responderFailed(_ error: any Error, state: ResponseState) {
+        guard !state.finished, !self.closed else { return }
+        if state.headWritten {
+            state.closeAfter = true
+            self.responseFinished(state)
+            return
+        }
+        if let processing = error as? any HTTPProcessingError {
+            if processing is PayloadTooLarge || processing is RequestTimeout {
+                state.closeAfter = true
+            }
+            self.writeError(processing, state: state)
+        } else {
+            self.logger.error("handler error", metadata: ["error": "\(error)"])
+            let message = self.configuration.debug ? "\(error)" : "Server got itself in trouble"
+            self.writeError(InternalServerError(message: message), state: state)
+        }
+    }
+
+    /// Writes a plain-text error response for `error`.
+    func writeError(_ error: any HTTPProcessingError, state: ResponseState) {
+        var response = HTTPResponse(status: error.status, headerFields: error.headers)
+        response.headerFields[.contentType] = "text/plain; charset=utf-8"
+        let body = ByteBuffer(string: "\(error.status.code) \(error.status.reasonPhrase): \(error.message)\n")
+        try? self.writeWhole(response, body: body, state: state)
+    }
+
+    private func checkWritable(_ state: ResponseState) throws {
+        guard !self.closed else { throw ConnectionClosed() }
+        guard !state.headWritten else { throw ResponseAlreadyWritten() }
+        precondition(self.pending.first === state, "responses are written in request order")
+    }
+    /// Fills in the fields the server owns and decides framing and persistence of `response`
+    /// to the oldest owed request.
+    func prepare(_ response: inout HTTPResponse, state: ResponseState, bodyLength: Int?) -> ResponseFraming {
+        let status = response.status.code
+        let noBody = state.request.request.method == .head || status == 204 || status == 304 || status < 200
+        var framing: ResponseFraming
+        if noBody {
+            framing = .none
+            if status == 204 || status < 200 {
+                response.headerFields[.contentLength] = nil
+                response.headerFields[.transferEncoding] = nil
+            } else if let bodyLength {
+                response.headerFields[.contentLength] = String(bodyLength)
+            }
+        } else if let bodyLength {
+            framing = .length(bodyLength)
+            response.headerFields[.transferEncoding] = nil
+            response.headerFields[.contentLength] = String(bodyLength)
+        } else if let declared = response.headerFields[.contentLength].flatMap(Int.init), declared >= 0 {
+            framing = .length(declared)
+            response.headerFields[.transferEncoding] = nil
+        } else if state.request.version == .http1_1 {
+            framing = .chunked
+            response.headerFields[.transferEncoding] = "chunked"
+        } else {
+            framing = .untilClose
+            state.closeAfter = true
+        }
+        if self.closeWhenDone && self.pending.count == 1 {
+            state.closeAfter = true
+        }
+        if let remaining = self.bodyStillArriving(for: state.sequence) {
+            // The handler answers before the body is in: discard a small rest, close otherwise,
+            // and close when the client may still hold a body it was never asked for.
+            if state.request.expectsContinue && !state.continueSent || (remaining ?? .max) > 65536 {
+                state.closeAfter = true
+            }
+        }
+        if state.closeAfter {
+            response.headerFields[.connection] = "close"
+        } else if state.request.version == .http1_0 {
+            response.headerFields[.connection] = "keep-alive"
+        }
+        if response.headerFields[.date] == nil {
+            response.headerFields[.date] = self.dates.current()
+        }
+        if let server = self.configuration.serverName, response.headerFields[.server] == nil {
+            response.headerFields[.server] = server
+        }
+        return framing
+    }
+
+    /// Writes bytes of the oldest owed response; `promise` completes once they are written.
+    func write(_ buffer: ByteBuffer, flush: Bool, promise: EventLoopPromise<Void>?) {
+        if flush {
+            self.context.writeAndFlush(self.wrapOutboundOut(buffer), promise: promise)
+        } else {
+            self.context.write(self.wrapOutboundOut(buffer), promise: promise)
+        }
+    }
+
+    /// Closes once everything written so far has reached the socket.
+    func closeAfterWrites() {
+        let promise = self.context.eventLoop.makePromise(of: Void.self)
+        self.context.writeAndFlush(self.wrapOutboundOut(ByteBuffer()), promise: promise)
+        let channel = self.context.channel
+        promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Whether the socket takes more writes without queueing.
+    var isWritable: Bool { self.context.channel.isWritable }
+
+    var allocator: ByteBufferAllocator { self.context.channel.allocator }
+
+    /// The oldest owed response is complete: closes or carries on.
+    func responseFinished(_ state: ResponseState) {
+        guard let first = self.pending.first, first === state else { return }
+        self.pending.removeFirst()
+        state.finished = true
+        if state.closeAfter {
+            self.stopReading = true
+            self.closeAfterWrites()
+            return
+        }
+        if state.upgradeRequested {
+            self.upgradeDeclined()
+        }
+        self.closeIfDone()
+        if self.isIdle {
+            self.startIdleTimer()
+        }
+    }
+
+}

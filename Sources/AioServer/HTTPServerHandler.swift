@@ -1,0 +1,452 @@
+import AioWire
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// What the protocol handler hands to the connection's request loop, with the state of the
+/// response it owes.
+enum ConnectionItem: Sendable {
+    /// A request to answer.
+    case request(ServerRequest, NIOLoopBound<ResponseState>)
+    /// Bytes that are not a request: answer with this error and close.
+    case failure(any HTTPProcessingError, NIOLoopBound<ResponseState>)
+}
+
+/// The HTTP/1.1 protocol work of one connection, on its event loop: parsing, dispatching
+/// requests in order, body back-pressure, writing responses, keep-alive, timeouts.
+///
+/// Requests go to the connection's request loop (``HTTPServerConnection``) through a bounded
+/// sequence; when it holds `maxPipelinedRequests`, or a body reader is slow, the handler stops
+/// reading from the socket until there is demand again.
+final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    typealias RequestQueue = NIOAsyncSequenceProducer<
+        ConnectionItem, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, Demand
+    >
+
+    /// The request being received, while its body is still arriving.
+    private struct Receiving {
+        var sequence: Int
+        var source: RequestBody.Producer.Source?
+        var received = 0
+        var expectsContinue: Bool
+        var consumerWaiting = false
+    }
+
+    let configuration: ServerConfiguration
+    let connectionInfo: ConnectionInfo
+    let logger: Logger
+    private var parser: HTTPRequestParser
+    private var input = ByteBuffer()
+    private(set) var context: ChannelHandlerContext!
+    private var requestSource: RequestQueue.Source!
+    /// Responses owed, oldest first.
+    var pending = CircularBuffer<ResponseState>(initialCapacity: 4)
+    private var receiving: Receiving?
+
+    /// When the body of request `sequence` is still arriving: the bytes still to come, or nil
+    /// when its length is unknown. Nil when that body is complete.
+    func bodyStillArriving(for sequence: Int) -> Int?? {
+        guard let receiving = self.receiving, receiving.sequence == sequence,
+            let state = self.pending.first(where: { $0.sequence == sequence })
+        else { return .none }
+        return .some(state.request.framing.remaining(after: receiving.received))
+    }
+    private var nextSequence = 0
+    private var pausedForRequests = false
+    private var pausedForBody = false
+    private var pendingRead = false
+    /// No more requests are read: the last one asked to close, or the input is broken.
+    var stopReading = false
+    /// Close once every owed response is written (graceful shutdown, errors).
+    var closeWhenDone = false
+    private(set) var closed = false
+    private var headTimer: Scheduled<Void>?
+    private var idleTimer: Scheduled<Void>?
+    private var bodyTimer: Scheduled<Void>?
+    private var writeTimer: Scheduled<Void>?
+    var dates = DateCache()
+
+    init(configuration: ServerConfiguration, connectionInfo: ConnectionInfo, logger: Logger) {
+        self.configuration = configuration
+        self.connectionInfo = connectionInfo
+        self.logger = logger
+        var parser = configuration.parser
+        parser.scheme = connectionInfo.isSecure ? "https" : "http"
+        self.parser = HTTPRequestParser(configuration: parser)
+    }
+
+    /// Makes the sequence of requests the connection's loop reads; call once, on the event loop.
+    func makeRequestQueue(loopBound: NIOLoopBound<HTTPServerHandler>) -> RequestQueue {
+        let made = RequestQueue.makeSequence(
+            backPressureStrategy: .init(lowWatermark: 1, highWatermark: max(1, self.configuration.maxPipelinedRequests)),
+            finishOnDeinit: false,
+            delegate: Demand(stream: .requests, handler: loopBound)
+        )
+        self.requestSource = made.source
+        return made.sequence
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.startIdleTimer()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.closed = true
+        self.cancelTimers()
+        if let source = self.receiving?.source {
+            source.finish(ConnectionClosed())
+        }
+        self.receiving = nil
+        self.requestSource?.finish()
+        for state in self.pending { state.connectionClosed() }
+        self.pending.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = self.unwrapInboundIn(data)
+        if self.stopReading { return }
+        self.idleTimer?.cancel()
+        self.idleTimer = nil
+        if self.parser.isIdle, self.receiving == nil, self.headTimer == nil {
+            self.startHeadTimer()
+        }
+        if self.input.readableBytes == 0 {
+            self.input = bytes
+        } else {
+            self.input.writeBuffer(&bytes)
+        }
+        self.process()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.pausedForRequests || self.pausedForBody || self.stopReading {
+            self.pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            self.writeTimer?.cancel()
+            self.writeTimer = nil
+            for state in self.pending { state.writabilityReturned() }
+        } else if let timeout = self.configuration.writeTimeout, self.writeTimer == nil {
+            self.writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [weak self] in
+                self?.logger.debug("closing a connection whose writes stalled")
+                self?.context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            self.quiesce()
+        } else if let event = event as? ChannelEvent, event == .inputClosed {
+            // The peer half-closed: finish what is buffered, then close once answered.
+            self.stopReading = false
+            self.endOfInput()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: Parsing
+
+    /// Decodes buffered input until it is used up, or back-pressure stops it.
+    private func process() {
+        while !self.pausedForRequests && !self.pausedForBody && !self.stopReading && !self.closed {
+            let event: HTTPParserEvent<HTTPRequestHead>?
+            do {
+                event = try self.parser.decode(buffer: &self.input)
+            } catch {
+                self.parseFailed(error)
+                return
+            }
+            guard let event else { break }
+            switch event {
+            case .head(let head): self.received(head)
+            case .body(let bytes): self.receivedBody(bytes)
+            case .end: self.receivedEnd()
+            }
+        }
+        if self.input.readableBytes == 0 {
+            self.input.clear()
+        }
+    }
+
+    private func received(_ head: HTTPRequestHead) {
+        self.headTimer?.cancel()
+        self.headTimer = nil
+        let sequence = self.nextSequence
+        self.nextSequence += 1
+        if let limit = self.configuration.maxRequestBodySize, case .contentLength(let length) = head.framing,
+            length > limit
+        {
+            self.refuse(PayloadTooLarge(limit: limit))
+            return
+        }
+        let state = ResponseState(request: head, sequence: sequence)
+        self.pending.append(state)
+        if !head.keepAlive || head.request.method == .connect {
+            state.closeAfter = true
+        }
+        var body = RequestBody.empty
+        switch head.framing {
+        case .empty, .contentLength(0), .untilClose:
+            break
+        case .contentLength, .chunked:
+            let made = RequestBody.Producer.makeSequence(
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
+                finishOnDeinit: false,
+                delegate: Demand(stream: .body(sequence), handler: NIOLoopBound(self, eventLoop: self.context.eventLoop))
+            )
+            var expected: Int?
+            if case .contentLength(let length) = head.framing { expected = length }
+            body = RequestBody(storage: .stream(made.sequence), expectedLength: expected)
+            self.receiving = Receiving(sequence: sequence, source: made.source, expectsContinue: head.expectsContinue)
+            self.startBodyTimer()
+        }
+        let request = ServerRequest(head: head, body: body, connection: self.connectionInfo)
+        let bound = NIOLoopBound(state, eventLoop: self.context.eventLoop)
+        if self.requestSource.yield(.request(request, bound)) == .stopProducing {
+            self.pausedForRequests = true
+        }
+    }
+
+    private func receivedBody(_ bytes: ByteBuffer) {
+        guard var receiving = self.receiving else { return }
+        receiving.received += bytes.readableBytes
+        if let limit = self.configuration.maxRequestBodySize, receiving.received > limit {
+            receiving.source?.finish(PayloadTooLarge(limit: limit))
+            self.receiving = nil
+            self.pending.last?.closeAfter = true
+            self.stopReading = true
+            return
+        }
+        if let source = receiving.source {
+            self.restartBodyTimer()
+            if source.yield(bytes) == .stopProducing {
+                self.pausedForBody = true
+                self.bodyTimer?.cancel()
+                self.bodyTimer = nil
+            }
+        }
+        self.receiving = receiving
+    }
+
+    private func receivedEnd() {
+        if let receiving = self.receiving {
+            receiving.source?.finish()
+            self.receiving = nil
+            self.bodyTimer?.cancel()
+            self.bodyTimer = nil
+            self.pausedForBody = false
+        }
+        if let last = self.pending.last, last.closeAfter {
+            // No request after one that closes the connection is read (RFC 9112 §9.6).
+            self.stopReading = true
+        } else if self.parser.isUpgraded {
+            // Wait for the answer: the bytes behind an upgrade may not be HTTP.
+            self.pausedForRequests = true
+            self.pending.last?.upgradeRequested = true
+        }
+    }
+
+    private func parseFailed(_ error: any Error) {
+        self.stopReading = true
+        let processing = error as? any HTTPProcessingError ?? BadHTTPMessage("\(error)")
+        if let receiving = self.receiving {
+            // The request is already with its handler: its body read fails, and the connection
+            // closes after its response.
+            receiving.source?.finish(processing)
+            self.receiving = nil
+            self.pending.last?.closeAfter = true
+        } else {
+            self.refuse(processing)
+        }
+    }
+
+    /// Answers the next request slot with `error` and closes after it.
+    private func refuse(_ error: any HTTPProcessingError) {
+        self.stopReading = true
+        let head = HTTPRequestHead(request: HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/"))
+        let state = ResponseState(request: head, sequence: self.nextSequence)
+        state.closeAfter = true
+        self.nextSequence += 1
+        self.pending.append(state)
+        _ = self.requestSource.yield(.failure(error, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
+    }
+
+    private func endOfInput() {
+        do {
+            while let event = try self.parser.decodeLast(buffer: &self.input, seenEOF: true) {
+                switch event {
+                case .head(let head): self.received(head)
+                case .body(let bytes): self.receivedBody(bytes)
+                case .end: self.receivedEnd()
+                }
+            }
+        } catch {
+            // A request cut short by the peer: nobody is left to answer.
+            if let receiving = self.receiving {
+                receiving.source?.finish(error)
+                self.receiving = nil
+            }
+        }
+        self.stopReading = true
+        self.closeWhenDone = true
+        self.closeIfDone()
+    }
+
+    // MARK: Demand
+
+    func demandReturned(_ stream: Demand.Stream) {
+        switch stream {
+        case .requests:
+            guard self.pausedForRequests, !self.parser.isUpgraded else { return }
+            self.pausedForRequests = false
+        case .body(let sequence):
+            guard var receiving = self.receiving, receiving.sequence == sequence else { return }
+            if receiving.expectsContinue {
+                receiving.expectsContinue = false
+                self.sendContinue(for: sequence)
+            }
+            self.receiving = receiving
+            self.pausedForBody = false
+            self.startBodyTimer()
+        }
+        self.resumeReading()
+    }
+
+    func consumerTerminated(_ stream: Demand.Stream) {
+        switch stream {
+        case .requests:
+            self.context.close(promise: nil)
+        case .body(let sequence):
+            // The handler dropped the body: the rest is read and discarded, unless its response
+            // decides to close instead.
+            guard var receiving = self.receiving, receiving.sequence == sequence else { return }
+            receiving.source = nil
+            self.receiving = receiving
+            self.pausedForBody = false
+            self.bodyTimer?.cancel()
+            self.bodyTimer = nil
+            self.resumeReading()
+        }
+    }
+
+    private func resumeReading() {
+        guard !self.closed else { return }
+        self.process()
+        if self.pendingRead && !self.pausedForRequests && !self.pausedForBody && !self.stopReading {
+            self.pendingRead = false
+            self.context.read()
+        }
+    }
+
+    /// Whether nothing of a next request has arrived.
+    var isIdle: Bool { self.pending.isEmpty && self.receiving == nil && self.parser.isIdle }
+
+    /// After an upgrade request was answered without switching protocols, goes on with HTTP.
+    func upgradeDeclined() {
+        self.parser.resume()
+        self.pausedForRequests = false
+        self.resumeReading()
+    }
+
+    // MARK: Writing
+
+    private func sendContinue(for sequence: Int) {
+        guard let state = self.pending.first(where: { $0.sequence == sequence }), !state.headWritten else { return }
+        state.continueSent = true
+        var buffer = self.context.channel.allocator.buffer(capacity: 25)
+        buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+        self.context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+    }
+
+    // MARK: Shutdown and timers
+
+    func quiesce() {
+        self.closeWhenDone = true
+        self.closeIfDone()
+    }
+
+    func closeIfDone() {
+        if self.closeWhenDone, self.pending.isEmpty, !self.closed {
+            self.closeAfterWrites()
+        }
+    }
+
+    func startIdleTimer() {
+        guard let timeout = self.configuration.idleTimeout, !self.closed else { return }
+        self.idleTimer?.cancel()
+        self.idleTimer = self.context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [weak self] in
+            guard let self, self.pending.isEmpty, self.parser.isIdle else { return }
+            self.context.close(promise: nil)
+        }
+    }
+
+    private func startHeadTimer() {
+        guard let timeout = self.configuration.headReadTimeout, !self.closed else { return }
+        self.headTimer = self.context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [weak self] in
+            guard let self else { return }
+            self.logger.debug("closing a connection whose request head was too slow")
+            self.headTimer = nil
+            if self.pending.isEmpty {
+                self.refuse(RequestTimeout("The request head took too long"))
+            } else {
+                self.stopReading = true
+                self.closeWhenDone = true
+            }
+        }
+    }
+
+    private func startBodyTimer() {
+        guard let timeout = self.configuration.bodyReadTimeout, self.receiving?.source != nil, !self.closed else {
+            return
+        }
+        self.bodyTimer?.cancel()
+        self.bodyTimer = self.context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [weak self] in
+            guard let self, let receiving = self.receiving else { return }
+            receiving.source?.finish(RequestTimeout("The request body stalled"))
+            self.receiving = nil
+            self.stopReading = true
+            self.pending.last?.closeAfter = true
+        }
+    }
+
+    private func restartBodyTimer() {
+        if self.bodyTimer != nil { self.startBodyTimer() }
+    }
+
+    private func cancelTimers() {
+        for timer in [self.headTimer, self.idleTimer, self.bodyTimer, self.writeTimer] { timer?.cancel() }
+        (self.headTimer, self.idleTimer, self.bodyTimer, self.writeTimer) = (nil, nil, nil, nil)
+    }
+}
+
+extension HTTPBodyFraming {
+    /// Body bytes still to come after `received`, when the framing says.
+    func remaining(after received: Int) -> Int? {
+        if case .contentLength(let length) = self { return length - received }
+        return nil
+    }
+}

@@ -1,0 +1,56 @@
+import AioWire
+import NIOCore
+
+/// How a response body is delimited on the wire.
+enum ResponseFraming: Sendable, Equatable {
+    /// No body bytes at all (HEAD, 1xx, 204, 304).
+    case none
+    /// Exactly this many bytes.
+    case length(Int)
+    /// Chunked transfer coding.
+    case chunked
+    /// Until the connection closes (HTTP/1.0 without a known length).
+    case untilClose
+}
+
+/// One owed response, from the request's arrival to its last byte. Confined to the connection's
+/// event loop.
+final class ResponseState {
+    let request: HTTPRequestHead
+    let sequence: Int
+    /// Close the connection once this response is written.
+    var closeAfter = false
+    /// The request asked to switch protocols and the parser waits for the answer.
+    var upgradeRequested = false
+    var continueSent = false
+    var headWritten = false
+    var finished = false
+    var framing = ResponseFraming.none
+    /// Body bytes written so far.
+    var written = 0
+    private var writabilityWaiters: [EventLoopPromise<Void>] = []
+
+    init(request: HTTPRequestHead, sequence: Int) {
+        self.request = request
+        self.sequence = sequence
+    }
+
+    /// A future that completes when the socket takes writes again.
+    func waitForWritability(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        self.writabilityWaiters.append(promise)
+        return promise.futureResult
+    }
+
+    func writabilityReturned() {
+        let waiters = self.writabilityWaiters
+        self.writabilityWaiters = []
+        waiters.forEach { $0.succeed() }
+    }
+
+    func connectionClosed() {
+        let waiters = self.writabilityWaiters
+        self.writabilityWaiters = []
+        waiters.forEach { $0.fail(ConnectionClosed()) }
+    }
+}

@@ -1,0 +1,79 @@
+import HTTPTypes
+import NIOCore
+
+/// The way to a connection's event loop for one response.
+struct ConnectionLink: Sendable {
+    let handler: NIOLoopBound<HTTPServerHandler>
+    let state: NIOLoopBound<ResponseState>
+
+    /// Runs `body` on the event loop: inline when already there, as it is when the request loop
+    /// runs on the connection's event loop.
+    func run<Result: Sendable>(
+        _ body: @escaping @Sendable (HTTPServerHandler, ResponseState) throws -> Result
+    ) async throws -> Result {
+        let eventLoop = self.handler.eventLoop
+        if eventLoop.inEventLoop {
+            return try body(self.handler.value, self.state.value)
+        }
+        let (handler, state) = (self.handler, self.state)
+        return try await eventLoop.submit { try body(handler.value, state.value) }.get()
+    }
+}
+
+/// Writes the one response to a request. It can be used once: `write` sends a whole response,
+/// `writeHead` starts a streamed one.
+///
+/// ```swift
+/// try await writer.write(HTTPResponse(status: .ok), body: ByteBuffer(string: "hello"))
+/// ```
+///
+/// The server adds `Date`, `Server`, the framing (`Content-Length`, or chunked for HTTP/1.1
+/// when the length is unknown) and `Connection`; a response to HEAD, a 204 or a 304 carries no
+/// body bytes.
+public struct ResponseWriter: ~Copyable, Sendable {
+    let link: ConnectionLink
+
+    init(link: ConnectionLink) {
+        self.link = link
+    }
+
+    /// Writes `response` with a body held in memory.
+    public consuming func write(_ response: HTTPResponse, body: ByteBuffer = ByteBuffer()) async throws {
+        try await self.link.run { handler, state in
+            try handler.writeWhole(response, body: body, state: state)
+        }
+    }
+
+    /// Writes the head of `response` and returns the writer of its body. Give `contentLength`
+    /// when the body's size is known; otherwise HTTP/1.1 responses are chunked and HTTP/1.0 ones
+    /// end with the connection.
+    public consuming func writeHead(_ response: HTTPResponse, contentLength: Int? = nil) async throws -> ResponseBodyWriter {
+        try await self.link.run { handler, state in
+            try handler.writeHead(response, contentLength: contentLength, state: state)
+        }
+        return ResponseBodyWriter(link: self.link)
+    }
+}
+
+/// Writes the body of a streamed response, with back-pressure: `write` waits while the client
+/// is not reading. End it with ``finish(trailers:)``.
+public struct ResponseBodyWriter: ~Copyable, Sendable {
+    let link: ConnectionLink
+
+    /// Writes `buffer` as the next piece of the body.
+    public mutating func write(_ buffer: ByteBuffer) async throws {
+        let wait = try await self.link.run { handler, state in
+            try handler.writeBody(buffer, state: state)
+        }
+        if let wait {
+            try await wait.get()
+        }
+    }
+
+    /// Ends the body; `trailers` are sent when the body is chunked.
+    public consuming func finish(trailers: HTTPFields? = nil) async throws {
+        try await self.link.run { handler, state in
+            try handler.finishBody(trailers: trailers, state: state)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import AioWire
+import NIOCore
+
+/// How an ``HTTPServer`` listens and treats its connections.
+///
+/// Every limit and timeout has a default in the spirit of aiohttp's; change what you need:
+///
+/// ```swift
+/// var configuration = ServerConfiguration(address: .hostname("0.0.0.0", port: 8080))
+/// configuration.idleTimeout = .seconds(30)
+/// configuration.maxRequestBodySize = 10 << 20
+/// ```
+public struct ServerConfiguration: Sendable {
+    /// Where to listen.
+    public var address: BindAddress
+    /// Limits and policies of the request parser (line and head sizes, `Host`, methods).
+    public var parser: HTTPParserConfiguration
+    /// Largest request body a server accepts before answering 413, or nil for no limit. A
+    /// `Content-Length` over the limit is refused before the body is read.
+    public var maxRequestBodySize: Int?
+    /// Pipelined requests parsed ahead of the one being answered; reading stops beyond this.
+    public var maxPipelinedRequests: Int
+    /// The longest a client may take to send a whole request head (against slowloris).
+    public var headReadTimeout: Duration?
+    /// How long an idle keep-alive connection stays open (aiohttp's `keepalive_timeout`).
+    public var idleTimeout: Duration?
+    /// How long a handler reading the body may wait for the next bytes before the request fails.
+    public var bodyReadTimeout: Duration?
+    /// How long a response write may stay blocked by a client that does not read.
+    public var writeTimeout: Duration?
+    /// How long graceful shutdown lets requests in flight finish before closing them.
+    public var shutdownGracePeriod: Duration
+    /// The `Server` field of every response; nil sends none.
+    public var serverName: String?
+    /// Event loops (threads) serving connections; defaults to one per core.
+    public var eventLoopCount: Int
+    /// The listen backlog.
+    public var backlog: Int
+    /// TLS, when set.
+    public var tls: ServerTLS?
+    /// Whether an error's description reaches the client in a 500 (never in production).
+    public var debug: Bool
+
+    /// A configuration listening on `address` with the defaults: 8 KiB lines and 64 KiB heads,
+    /// bodies unlimited for streaming, 16 pipelined requests, a 30 s head timeout, 75 s idle
+    /// timeout, 60 s body and write timeouts, 10 s of grace at shutdown.
+    public init(address: BindAddress = .hostname()) {
+        self.address = address
+        self.parser = HTTPParserConfiguration()
+        self.maxRequestBodySize = nil
+        self.maxPipelinedRequests = 16
+        self.headReadTimeout = .seconds(30)
+        self.idleTimeout = .seconds(75)
+        self.bodyReadTimeout = .seconds(60)
+        self.writeTimeout = .seconds(60)
+        self.shutdownGracePeriod = .seconds(10)
+        self.serverName = "swift-aiohttp"
+        self.eventLoopCount = System.coreCount
+        self.backlog = 256
+        self.tls = nil
+        self.debug = false
+    }
+}
