@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AioWire", targets: ["AioWire"]),
         .library(name: "AioStreams", targets: ["AioStreams"]),
         .library(name: "AioServer", targets: ["AioServer"]),
+        .library(name: "AioTesting", targets: ["AioTesting"]),
         .executable(name: "aio", targets: ["aio"]),
     ],
     dependencies: [
@@ -55,6 +56,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "AioTesting",
+            dependencies: [
+                "AioServer",
+                "AioWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .target(
             name: "AioHTTP",
             dependencies: ["AioWire", "AioStreams", "AioServer"]
         ),
@@ -80,7 +92,16 @@ let package = Package(
         ),
         .testTarget(
             name: "AioCLITests",
-            dependencies: ["aio"]
+            dependencies: ["aio", "AioTesting"]
+        ),
+        .testTarget(
+            name: "AioServerTests",
+            dependencies: [
+                "AioServer",
+                "AioTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "AioStreamsTests",

@@ -67,9 +67,12 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         try await group.shutdownGracefully()
     }
 
-    /// Starts a graceful shutdown, as SIGTERM would.
-    public func shutdown() {
-        self.initiateShutdown()
+    /// Starts a graceful shutdown, as SIGTERM would, and returns once the server no longer
+    /// accepts connections; ``run()`` returns when the connections have closed.
+    public func shutdown() async {
+        if let serverChannel = self.initiateShutdown() {
+            try? await serverChannel.closeFuture.get()
+        }
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
@@ -134,7 +137,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            self.initiateShutdown()
+            _ = self.initiateShutdown()
         }
         self.state.withLockedValue { state in
             if case .stopping(let forceClose) = state { forceClose.cancel() }
@@ -164,17 +167,19 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         return HTTPServerConnection(channel: channel, handler: bound, requests: requests)
     }
 
-    private func initiateShutdown() {
+    /// Stops accepting and tells every connection to close once it has answered; returns the
+    /// listening channel when this call started the shutdown.
+    private func initiateShutdown() -> (any Channel)? {
         let grace = self.configuration.shutdownGracePeriod
-        let quiescing = self.state.withLockedValue { state -> ServerQuiescingHelper? in
+        let running = self.state.withLockedValue { state -> (any Channel, ServerQuiescingHelper)? in
             switch state {
-            case .running(_, let quiescing):
+            case .running(let serverChannel, let quiescing):
                 state = .stopping(forceClose: Task {
                     try? await Task.sleep(for: grace)
                     guard !Task.isCancelled else { return }
                     self.closeAllConnections()
                 })
-                return quiescing
+                return (serverChannel, quiescing)
             case .idle:
                 state = .stopped
                 return nil
@@ -182,10 +187,10 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                 return nil
             }
         }
-        guard let quiescing else { return }
+        guard let (serverChannel, quiescing) = running else { return nil }
         self.logger.info("shutting down", metadata: ["grace": "\(grace)"])
-        // Stops accepting and tells every connection to close once it has answered.
         quiescing.initiateShutdown(promise: nil)
+        return serverChannel
     }
 
     private func closeAllConnections() {
