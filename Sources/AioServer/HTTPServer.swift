@@ -121,23 +121,28 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             self.announce(address)
         }
 
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { tasks in
-                do {
-                    try await serverChannel.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            let executor = executors[ObjectIdentifier(connection.channel.eventLoop)]
-                            tasks.addTask(executorPreference: executor) {
-                                await connection.run(responder: self.responder)
+        // The accept loop runs on the listening socket's event loop too, so handlers that block
+        // the shared thread pool cannot stop new connections from being served.
+        let acceptExecutor = executors[ObjectIdentifier(serverChannel.channel.eventLoop)]
+        await withTaskExecutorPreference(acceptExecutor) {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { tasks in
+                    do {
+                        try await serverChannel.executeThenClose { inbound in
+                            for try await connection in inbound {
+                                let executor = executors[ObjectIdentifier(connection.channel.eventLoop)]
+                                tasks.addTask(executorPreference: executor) {
+                                    await connection.run(responder: self.responder)
+                                }
                             }
                         }
+                    } catch {
+                        self.logger.debug("stopped accepting", metadata: ["error": "\(error)"])
                     }
-                } catch {
-                    self.logger.debug("stopped accepting", metadata: ["error": "\(error)"])
                 }
+            } onGracefulShutdown: {
+                _ = self.initiateShutdown()
             }
-        } onGracefulShutdown: {
-            _ = self.initiateShutdown()
         }
         self.state.withLockedValue { state in
             if case .stopping(let forceClose) = state { forceClose.cancel() }

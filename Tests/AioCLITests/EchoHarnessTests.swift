@@ -1,0 +1,53 @@
+import AioServer
+import AioTesting
+import Foundation
+import Testing
+
+@testable import aio
+
+/// `../shared/conformance/harness.py` against `aio echo`'s responder on a live server: every
+/// scored strict case of llhttp's corpus must pass, with Host added where missing and with
+/// missing Host refused.
+@Suite("llhttp harness against aio echo")
+struct EchoHarnessTests {
+    static var harness: URL {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        if let path = ProcessInfo.processInfo.environment["AIO_CONFORMANCE_DIR"] {
+            return URL(fileURLWithPath: path).appendingPathComponent("harness.py")
+        }
+        return root.deletingLastPathComponent().appendingPathComponent("shared/conformance/harness.py")
+    }
+
+    /// Runs the harness with `arguments` and returns its summary line, without blocking a thread.
+    static func runHarness(port: Int, _ arguments: [String]) async throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", harness.path, "--port", "\(port)", "--report", "/dev/null", "--json", "/dev/null"] + arguments
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume()
+            }
+        }
+        let text = try String(contentsOf: output, encoding: .utf8)
+        return text.split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func everyScoredCasePasses() async throws {
+        try await withTestServer(responder: EchoResponder()) { server in
+            async let addHost = Self.runHarness(port: server.port, ["--add-host"])
+            async let hostRequired = Self.runHarness(port: server.port, ["--host-required"])
+            let (withHost, requiringHost) = try await (addHost, hostRequired)
+            #expect(withHost == "122 passed, 0 failed")
+            #expect(requiringHost == "122 passed, 0 failed")
+        }
+    }
+}

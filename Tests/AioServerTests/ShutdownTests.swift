@@ -1,0 +1,81 @@
+import AioServer
+import AioTesting
+import HTTPTypes
+import NIOCore
+import Testing
+
+/// A one-shot signal between a test and a responder.
+final class Gate: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() {
+        (self.stream, self.continuation) = AsyncStream<Void>.makeStream()
+    }
+
+    func open() { self.continuation.finish() }
+
+    func wait() async {
+        for await _ in self.stream {}
+    }
+}
+
+/// Tells the test a request has arrived, then answers once the gate opens.
+struct WaitingResponder: HTTPResponder {
+    let arrived: Gate
+    let release: Gate
+
+    func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws {
+        if request.request.path == "/wait" {
+            self.arrived.open()
+            await self.release.wait()
+        }
+        try await writer.write(HTTPResponse(status: .ok), body: ByteBuffer(string: "done"))
+    }
+}
+
+@Suite("Graceful shutdown")
+struct ShutdownTests {
+    @Test func inFlightFinishesIdleClosesNewRefused() async throws {
+        let arrived = Gate()
+        let release = Gate()
+        let server = try await TestServer.start(responder: WaitingResponder(arrived: arrived, release: release))
+        let idle = try await server.connect()
+        #expect(try await idle.request(get("/quick")).status == .ok)
+        let busy = try await server.connect()
+        try await busy.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
+        await arrived.wait()
+
+        await server.server.shutdown()
+        await #expect(throws: (any Error).self, "no new connections once shutdown started") {
+            _ = try await server.connect()
+        }
+        #expect(try await idle.readToEnd().readableBytes == 0, "an idle keep-alive connection closes at once")
+
+        release.open()
+        let response = try await busy.readResponse()
+        #expect(response.status == .ok)
+        #expect(response.text == "done")
+        #expect(response.headerFields[.connection] == "close")
+        #expect(try await busy.readToEnd().readableBytes == 0)
+        try await server.waitUntilStopped()
+    }
+
+    @Test func gracePeriodEnds() async throws {
+        let arrived = Gate()
+        let release = Gate()
+        var configuration = ServerConfiguration()
+        configuration.shutdownGracePeriod = .milliseconds(100)
+        let server = try await TestServer.start(
+            responder: WaitingResponder(arrived: arrived, release: release),
+            configuration: configuration
+        )
+        let stuck = try await server.connect()
+        try await stuck.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
+        await arrived.wait()
+        await server.server.shutdown()
+        #expect(try await stuck.readToEnd().readableBytes == 0, "closed when the grace period is over")
+        release.open()
+        try await server.waitUntilStopped()
+    }
+}
