@@ -32,15 +32,23 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     private let logger: Logger
     private let state = NIOLockedValueBox(State.idle)
     private let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
+    private let observers: ServerObservers
     private let listening = NIOLockedValueBox<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>])>(
         (nil, [])
     )
 
-    /// A server that answers with `responder`.
-    public init(responder: Responder, configuration: ServerConfiguration = .init(), logger: Logger = Logger(label: "aio.server")) {
+    /// A server that answers with `responder`, logging to `logger` and, when
+    /// `configuration.accessLog` is set, one line per request to `accessLogger`.
+    public init(
+        responder: Responder,
+        configuration: ServerConfiguration = .init(),
+        logger: Logger = Logger(label: "aio.server"),
+        accessLogger: Logger = Logger(label: "aio.access")
+    ) {
         self.responder = responder
         self.configuration = configuration
         self.logger = logger
+        self.observers = ServerObservers(accessLog: configuration.accessLog, accessLogger: accessLogger)
     }
 
     /// The address the server listens on, once it does (with the port it got for port 0).
@@ -160,7 +168,12 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             localAddress: channel.localAddress,
             isSecure: self.configuration.tls != nil
         )
-        let handler = HTTPServerHandler(configuration: self.configuration, connectionInfo: info, logger: self.logger)
+        let handler = HTTPServerHandler(
+            configuration: self.configuration,
+            connectionInfo: info,
+            logger: self.logger,
+            observers: self.observers
+        )
         try channel.pipeline.syncOperations.addHandler(handler)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         let requests = handler.makeRequestQueue(loopBound: bound)

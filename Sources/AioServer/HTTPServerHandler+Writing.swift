@@ -12,7 +12,7 @@ extension HTTPServerHandler {
         state.headWritten = true
         let inline = framing != .none && body.readableBytes <= 16384
         var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 32 + (inline ? body.readableBytes : 0))
-        buffer.writeResponseHead(response)
+        state.headBytes = buffer.writeResponseHead(response)
         if framing == .none {
             self.write(buffer, flush: true, promise: nil)
         } else if inline {
@@ -22,7 +22,7 @@ extension HTTPServerHandler {
             self.write(buffer, flush: false, promise: nil)
             self.write(body, flush: true, promise: nil)
         }
-        state.written = body.readableBytes
+        state.written = framing == .none ? 0 : body.readableBytes
         state.framing = framing
         self.responseFinished(state)
     }
@@ -34,7 +34,7 @@ extension HTTPServerHandler {
         state.framing = self.prepare(&response, state: state, bodyLength: contentLength)
         state.headWritten = true
         var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 32)
-        buffer.writeResponseHead(response)
+        state.headBytes = buffer.writeResponseHead(response)
         self.write(buffer, flush: true, promise: nil)
     }
 
@@ -179,6 +179,10 @@ extension HTTPServerHandler {
         if let server = self.configuration.serverName, response.headerFields[.server] == nil {
             response.headerFields[.server] = server
         }
+        state.status = status
+        if self.observers.accessLog != nil {
+            state.responseFields = response.headerFields
+        }
         return framing
     }
 
@@ -209,6 +213,7 @@ extension HTTPServerHandler {
         guard let first = self.pending.first, first === state else { return }
         self.pending.removeFirst()
         state.finished = true
+        self.observers.requestFinished(state, remoteAddress: self.connectionInfo.remoteAddress)
         if state.closeAfter {
             self.stopReading = true
             self.closeAfterWrites()

@@ -39,6 +39,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     let configuration: ServerConfiguration
     let connectionInfo: ConnectionInfo
     let logger: Logger
+    let observers: ServerObservers
     private var parser: HTTPRequestParser
     private var input = ByteBuffer()
     private(set) var context: ChannelHandlerContext!
@@ -70,10 +71,11 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var writeTimer: Scheduled<Void>?
     var dates = DateCache()
 
-    init(configuration: ServerConfiguration, connectionInfo: ConnectionInfo, logger: Logger) {
+    init(configuration: ServerConfiguration, connectionInfo: ConnectionInfo, logger: Logger, observers: ServerObservers) {
         self.configuration = configuration
         self.connectionInfo = connectionInfo
         self.logger = logger
+        self.observers = observers
         var parser = configuration.parser
         parser.scheme = connectionInfo.isSecure ? "https" : "http"
         self.parser = HTTPRequestParser(configuration: parser)
@@ -97,11 +99,13 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        self.observers.metrics.connectionOpened()
         self.startIdleTimer()
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        self.observers.metrics.connectionClosed()
         self.closed = true
         self.cancelTimers()
         if let source = self.receiving?.source {

@@ -1,4 +1,5 @@
 import AioWire
+import HTTPTypes
 import NIOCore
 
 /// How a response body is delimited on the wire.
@@ -28,6 +29,13 @@ final class ResponseState {
     var framing = ResponseFraming.none
     /// Body bytes written so far.
     var written = 0
+    /// Bytes of the status line and fields.
+    var headBytes = 0
+    /// When the request arrived.
+    let started = NIODeadline.now()
+    /// The status and fields sent, for the access log.
+    var status = 0
+    var responseFields: HTTPFields = [:]
     private var writabilityWaiters: [EventLoopPromise<Void>] = []
 
     init(request: HTTPRequestHead, sequence: Int) {

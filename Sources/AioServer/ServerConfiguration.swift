@@ -40,6 +40,9 @@ public struct ServerConfiguration: Sendable {
     public var tls: ServerTLS?
     /// Whether an error's description reaches the client in a 500 (never in production).
     public var debug: Bool
+    /// The access log line format, or nil for no access log (the default). Lines go to the
+    /// `aio.access` logger at info level.
+    public var accessLog: AccessLogFormat?
 
     /// A configuration listening on `address` with the defaults: 8 KiB lines and 64 KiB heads,
     /// bodies unlimited for streaming, 16 pipelined requests, a 30 s head timeout, 75 s idle
@@ -59,5 +62,6 @@ public struct ServerConfiguration: Sendable {
         self.backlog = 256
         self.tls = nil
         self.debug = false
+        self.accessLog = nil
     }
 }

@@ -9,7 +9,7 @@ public struct ServerTLS: Sendable {
         let certificates = try NIOSSLCertificate.fromPEMFile(certificateChain).map { NIOSSLCertificateSource.certificate($0) }
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: certificates,
-            privateKey: .file(privateKey)
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKey, format: .pem))
         )
         configuration.applicationProtocols = ["http/1.1"]
         return ServerTLS(context: try NIOSSLContext(configuration: configuration))

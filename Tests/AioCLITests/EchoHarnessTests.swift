@@ -19,25 +19,12 @@ struct EchoHarnessTests {
         return root.deletingLastPathComponent().appendingPathComponent("shared/conformance/harness.py")
     }
 
-    /// Runs the harness with `arguments` and returns its summary line, without blocking a thread.
+    /// Runs the harness with `arguments` and returns its summary line.
     static func runHarness(port: Int, _ arguments: [String]) async throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", harness.path, "--port", "\(port)", "--report", "/dev/null", "--json", "/dev/null"] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume()
-            }
-        }
-        let text = try String(contentsOf: output, encoding: .utf8)
-        return text.split(separator: "\n").first.map(String.init) ?? ""
+        let result = try await ExternalProcess.run(
+            ["python3", harness.path, "--port", "\(port)", "--report", "/dev/null", "--json", "/dev/null"] + arguments
+        )
+        return result.output.split(separator: "\n").first.map(String.init) ?? result.error
     }
 
     @Test(.timeLimit(.minutes(2)))

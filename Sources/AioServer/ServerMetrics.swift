@@ -1,0 +1,27 @@
+import Metrics
+
+/// The server's swift-metrics instruments, made once per server: requests by status class,
+/// request durations and open connections. Without a bootstrapped metrics backend they cost
+/// nothing.
+struct ServerMetrics: Sendable {
+    private let requests: [Counter]
+    private let duration: Timer
+    private let connections: Meter
+
+    init() {
+        self.requests = ["1xx", "2xx", "3xx", "4xx", "5xx"].map {
+            Counter(label: "aio_http_requests_total", dimensions: [("status", $0)])
+        }
+        self.duration = Timer(label: "aio_http_request_duration_seconds")
+        self.connections = Meter(label: "aio_http_open_connections")
+    }
+
+    func requestFinished(status: Int, nanoseconds: Int64) {
+        let index = min(max(status / 100, 1), 5) - 1
+        self.requests[index].increment()
+        self.duration.recordNanoseconds(nanoseconds)
+    }
+
+    func connectionOpened() { self.connections.increment() }
+    func connectionClosed() { self.connections.decrement() }
+}

@@ -1,0 +1,41 @@
+import Logging
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What watches a server's requests: metrics always, the access log when configured.
+struct ServerObservers: Sendable {
+    let metrics = ServerMetrics()
+    let accessLog: AccessLogFormat?
+    let accessLogger: Logger
+
+    init(accessLog: AccessLogFormat?, accessLogger: Logger) {
+        self.accessLog = accessLog
+        self.accessLogger = accessLogger
+    }
+
+    /// Records a finished response.
+    func requestFinished(_ state: ResponseState, remoteAddress: SocketAddress?) {
+        let now = NIODeadline.now()
+        self.metrics.requestFinished(status: state.status, nanoseconds: (now - state.started).nanoseconds)
+        guard let format = self.accessLog else { return }
+        let request = state.request
+        let elapsedSeconds = Int((now - state.started).nanoseconds / 1_000_000_000)
+        let entry = AccessLogFormat.Entry(
+            remoteAddress: remoteAddress,
+            started: (wall: time(nil) - elapsedSeconds, monotonic: state.started),
+            request: .init(
+                line: "\(request.request.method.rawValue) \(request.target) \(request.version)",
+                fields: request.request.headerFields
+            ),
+            status: state.status,
+            bodySize: state.headBytes + state.written,
+            responseFields: state.responseFields
+        )
+        self.accessLogger.info("\(format.render(entry, now: now))")
+    }
+}

@@ -1,0 +1,103 @@
+import AioServer
+import AioTesting
+import Foundation
+import HTTPTypes
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+/// Keeps log messages for inspection.
+final class CapturingLogHandler: LogHandler, Sendable {
+    let messages = NIOLockedValueBox<[String]>([])
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        self.messages.withLockedValue { $0.append("\(event.message)") }
+    }
+}
+
+@Suite("Transports and logging")
+struct TransportTests {
+    @Test func accessLogInAiohttpFormat() async throws {
+        let capture = CapturingLogHandler()
+        var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: 0))
+        configuration.accessLog = .withTiming
+        let server = HTTPServer(
+            responder: TestResponder(),
+            configuration: configuration,
+            accessLogger: Logger(label: "test.access") { _ in capture }
+        )
+        let running = Task { try await server.run() }
+        let port = try await server.localAddress().port!
+        let connection = try await TestConnection.connect(host: "127.0.0.1", port: port)
+        try await connection.send("GET /text/log?x=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: tester/1.0\r\nReferer: http://r/\r\n\r\n")
+        _ = try await connection.readResponse()
+        try await connection.close()
+        await server.shutdown()
+        try await running.value
+        let lines = capture.messages.withLockedValue { $0 }
+        #expect(lines.count == 1)
+        let pattern = #/^127\.0\.0\.1 \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET /text/log\?x=1 HTTP/1\.1" 200 \d+ "http://r/" "tester/1\.0" \d+\.\d{6}$/#
+        #expect(lines.first.map { $0.wholeMatch(of: pattern) != nil } == true, "\(lines)")
+        #expect(AccessLogFormat("%q") == nil)
+        #expect(AccessLogFormat("%{Bad Name}i") == nil)
+    }
+
+    @Test func unixDomainSocket() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aio-\(UUID().uuidString).sock").path
+        let server = HTTPServer(responder: TestResponder(), configuration: .init(address: .unixDomainSocket(path: path)))
+        let running = Task { try await server.run() }
+        _ = try await server.localAddress()
+        let result = try await ExternalProcess.run(["curl", "-s", "--unix-socket", path, "http://localhost/text/unix"])
+        #expect(result.output == "/text/unix")
+        await server.shutdown()
+        try await running.value
+    }
+
+    @Test func tlsWithCurlAndPlainTextRefused() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aio-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for command in [
+            "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=aio-test-ca",
+            "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost",
+            "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext",
+            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext",
+        ] {
+            let result = try await ExternalProcess.run(["sh", "-c", command], directory: directory)
+            #expect(result.status == 0, "\(command): \(result.error)")
+        }
+        var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: 0))
+        configuration.tls = try .files(
+            certificateChain: directory.appendingPathComponent("server.pem").path,
+            privateKey: directory.appendingPathComponent("server.key").path
+        )
+        let server = HTTPServer(responder: TestResponder(), configuration: configuration)
+        let running = Task { try await server.run() }
+        let port = try await server.localAddress().port!
+        let result = try await ExternalProcess.run([
+            "curl", "-s", "--cacert", directory.appendingPathComponent("ca.pem").path,
+            "-w", " %{http_version}", "https://localhost:\(port)/text/secure",
+        ])
+        #expect(result.output == "/text/secure 1.1", "\(result.error)")
+        let plain = try await TestConnection.connect(host: "127.0.0.1", port: port)
+        try await plain.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        _ = try await plain.readToEnd()
+        #expect(try await ExternalProcess.run(["curl", "-s", "-k", "https://127.0.0.1:\(port)/text/again"]).output == "/text/again")
+        await server.shutdown()
+        try await running.value
+    }
+}
