@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AioWire", targets: ["AioWire"]),
         .library(name: "AioStreams", targets: ["AioStreams"]),
         .library(name: "AioServer", targets: ["AioServer"]),
+        .library(name: "AioWeb", targets: ["AioWeb"]),
         .library(name: "AioTesting", targets: ["AioTesting"]),
         .executable(name: "aio", targets: ["aio"]),
     ],
@@ -56,9 +57,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "AioWeb",
+            dependencies: [
+                "AioServer",
+                "AioWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .target(
             name: "AioTesting",
             dependencies: [
                 "AioServer",
+                "AioWeb",
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,7 +82,7 @@ let package = Package(
         ),
         .target(
             name: "AioHTTP",
-            dependencies: ["AioWire", "AioStreams", "AioServer"]
+            dependencies: ["AioWire", "AioStreams", "AioServer", "AioWeb"]
         ),
         .executableTarget(
             name: "aio",
@@ -93,6 +107,15 @@ let package = Package(
         .testTarget(
             name: "AioCLITests",
             dependencies: ["aio", "AioTesting"]
+        ),
+        .testTarget(
+            name: "AioWebTests",
+            dependencies: [
+                "AioWeb",
+                "AioTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "AioServerTests",

@@ -1,3 +1,4 @@
 @_exported import AioStreams
 @_exported import AioWire
 @_exported import AioServer
+@_exported import AioWeb

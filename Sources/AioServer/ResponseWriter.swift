@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The way to a connection's event loop for one response.
@@ -58,22 +59,69 @@ public struct ResponseWriter: ~Copyable, Sendable {
 /// Writes the body of a streamed response, with back-pressure: `write` waits while the client
 /// is not reading. End it with ``finish(trailers:)``.
 public struct ResponseBodyWriter: ~Copyable, Sendable {
-    let link: ConnectionLink
+    enum Target: Sendable {
+        case connection(ConnectionLink)
+        case capture(BodyCapture)
+    }
+
+    let target: Target
+
+    init(link: ConnectionLink) {
+        self.target = .connection(link)
+    }
+
+    /// A writer that keeps the body in `capture`: for in-process tests.
+    package init(capture: BodyCapture) {
+        self.target = .capture(capture)
+    }
 
     /// Writes `buffer` as the next piece of the body.
     public mutating func write(_ buffer: ByteBuffer) async throws {
-        let wait = try await self.link.run { handler, state in
-            try handler.writeBody(buffer, state: state)
-        }
-        if let wait {
-            try await wait.get()
+        switch self.target {
+        case .connection(let link):
+            let wait = try await link.run { handler, state in
+                try handler.writeBody(buffer, state: state)
+            }
+            if let wait {
+                try await wait.get()
+            }
+        case .capture(let capture):
+            capture.append(buffer)
         }
     }
 
     /// Ends the body; `trailers` are sent when the body is chunked.
     public consuming func finish(trailers: HTTPFields? = nil) async throws {
-        try await self.link.run { handler, state in
-            try handler.finishBody(trailers: trailers, state: state)
+        switch self.target {
+        case .connection(let link):
+            try await link.run { handler, state in
+                try handler.finishBody(trailers: trailers, state: state)
+            }
+        case .capture(let capture):
+            capture.finish(trailers: trailers)
         }
+    }
+}
+
+/// A response body kept in memory by a ``ResponseBodyWriter`` made for in-process tests.
+package final class BodyCapture: Sendable {
+    private let state = NIOLockedValueBox<(body: ByteBuffer, trailers: HTTPFields?, finished: Bool)>((ByteBuffer(), nil, false))
+
+    package init() {}
+
+    func append(_ buffer: ByteBuffer) {
+        self.state.withLockedValue { state in
+            var buffer = buffer
+            state.body.writeBuffer(&buffer)
+        }
+    }
+
+    func finish(trailers: HTTPFields?) {
+        self.state.withLockedValue { $0.trailers = trailers; $0.finished = true }
+    }
+
+    /// The body written, its trailers, and whether it was finished.
+    package var result: (body: ByteBuffer, trailers: HTTPFields?, finished: Bool) {
+        self.state.withLockedValue { $0 }
     }
 }

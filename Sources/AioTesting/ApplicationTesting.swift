@@ -1,0 +1,88 @@
+import AioServer
+import AioWeb
+import AioWire
+import HTTPTypes
+import NIOCore
+
+/// How ``AioWeb/Application/test(_:_:)`` reaches the application.
+public enum TestMode: Sendable {
+    /// In process, without sockets: the request goes straight to the router and middlewares.
+    case router
+    /// Through a live server on 127.0.0.1 and a real connection.
+    case live
+}
+
+/// Sends requests to an application under test, in either ``TestMode``.
+public struct TestClient: Sendable {
+    enum Target: Sendable {
+        case router(FrozenApplication)
+        case live(TestServer<ApplicationResponder>)
+    }
+
+    let target: Target
+
+    /// Sends a request and returns the whole response.
+    public func execute(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        headers: HTTPFields = [:],
+        body: ByteBuffer? = nil
+    ) async throws -> TestResponse {
+        let request = HTTPRequest(method: method, scheme: "http", authority: "test", path: path, headerFields: headers)
+        switch self.target {
+        case .live(let server):
+            let connection = try await server.connect()
+            defer { Task { try? await connection.close() } }
+            return try await connection.request(request, body: body)
+        case .router(let frozen):
+            var head = HTTPRequestHead(request: request)
+            if let body { head.framing = .contentLength(body.readableBytes) }
+            let serverRequest = ServerRequest(head: head, body: body.map(RequestBody.init(buffer:)) ?? .empty)
+            let response = await frozen.process(Request(serverRequest, app: frozen.application))
+            var collected = ByteBuffer()
+            var trailers: HTTPFields?
+            switch response.body {
+            case .empty:
+                break
+            case .buffer(let buffer):
+                collected = buffer
+            case .stream(_, let produce):
+                let capture = BodyCapture()
+                var writer = ResponseBodyWriter(capture: capture)
+                try await produce(&writer)
+                try await writer.finish()
+                (collected, trailers, _) = capture.result
+            }
+            let head_ = HTTPResponseHead(response: response.httpResponse)
+            return TestResponse(head: head_, body: method == .head ? ByteBuffer() : collected, trailers: trailers)
+        }
+    }
+}
+
+extension Application {
+    /// Runs `body` with a client to this application, in process or through a live server
+    /// (as Hummingbird's `.router` and `.live` test modes). Startup and cleanup signals run
+    /// around it.
+    public func test<Result>(_ mode: TestMode, _ body: (TestClient) async throws -> Result) async throws -> Result {
+        let frozen = try self.freeze()
+        try await self.startup()
+        do {
+            let result: Result
+            switch mode {
+            case .router:
+                result = try await body(TestClient(target: .router(frozen)))
+            case .live:
+                result = try await withTestServer(responder: try ApplicationResponder(self)) { server in
+                    try await body(TestClient(target: .live(server)))
+                }
+            }
+            try await self.shutdown()
+            try await self.cleanup()
+            return result
+        } catch {
+            try? await self.shutdown()
+            try? await self.cleanup()
+            throw error
+        }
+    }
+}

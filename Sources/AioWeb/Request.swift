@@ -1,0 +1,179 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AioServer
+import AioWire
+import HTTPTypes
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// A request as a handler sees it (aiohttp's `web.Request`): method, URL parts, query,
+/// fields, cookies, the route's match info, and the body as a stream or read whole.
+///
+/// `read()`, `text()`, `json(as:)` and `post()` read the body once, up to ``clientMaxSize``
+/// (413 past it), and keep it, so they can be called again.
+public struct Request: Sendable {
+    /// The parsed head.
+    public let head: HTTPRequestHead
+    /// The connection it came on.
+    public let connection: ConnectionInfo
+    /// The body, read as it arrives. Read it either this way or through `read()` and friends.
+    public let body: RequestBody
+    /// Values of the route's variable parts, percent-decoded (`{id}` in `/users/{id}`).
+    public internal(set) var matchInfo: [String: String] = [:]
+    /// The application whose route matched (a sub-application for its routes).
+    public internal(set) var app: Application
+    /// The most the body-reading methods read before answering 413 (1 MiB by default, as
+    /// aiohttp's `client_max_size`).
+    public var clientMaxSize: Int
+    /// The name of the route that matched, if it has one.
+    public internal(set) var routeName: String?
+    private let cache = BodyCache()
+    /// The handler routing chose; middlewares call it through `next`.
+    var routeHandler: Handler?
+    /// The prefixes of the sub-applications the request went through, which routing skips.
+    var routingPrefix = ""
+
+    /// A request for `server`'s request, handled by `app`.
+    public init(_ server: ServerRequest, app: Application) {
+        self.head = server.head
+        self.connection = server.connection
+        self.body = server.body
+        self.app = app
+        self.clientMaxSize = app.clientMaxSize
+    }
+
+    /// The method.
+    public var method: HTTPRequest.Method { self.head.request.method }
+    /// The header fields (without `Host`, which is ``host``).
+    public var headers: HTTPFields { self.head.request.headerFields }
+    /// The HTTP version.
+    public var version: HTTPVersion { self.head.version }
+    /// The request-target as sent: path and query, still percent-encoded.
+    public var pathAndQuery: String { self.head.request.path ?? "" }
+    /// The path as sent, percent-encoded, without the query.
+    public var rawPath: String {
+        let target = self.pathAndQuery
+        return String(target[..<(target.firstIndex(of: "?") ?? target.endIndex)])
+    }
+    /// The path, percent-decoded.
+    public var path: String { FormEncoding.percentDecode(self.rawPath) }
+    /// The query string, still encoded, without `?`.
+    public var queryString: String {
+        let target = self.pathAndQuery
+        guard let mark = target.firstIndex(of: "?") else { return "" }
+        let query = target[target.index(after: mark)...]
+        return String(query[..<(query.firstIndex(of: "#") ?? query.endIndex)])
+    }
+    /// The query parameters, decoded, in order.
+    public var query: MultiDict<String> { FormEncoding.decode(self.queryString) }
+    /// `Host` (or the authority of an absolute-form target).
+    public var host: String? { self.head.request.authority }
+    /// "http" or "https".
+    public var scheme: String { self.head.request.scheme ?? (self.connection.isSecure ? "https" : "http") }
+    /// The peer's IP address.
+    public var remote: String? { self.connection.remoteAddress?.ipAddress }
+    /// The request's cookies by name.
+    public var cookies: [String: String] {
+        self.headers[.cookie].map(Cookie.parse) ?? [:]
+    }
+    /// Whether the connection stays open after this request.
+    public var keepAlive: Bool { self.head.keepAlive }
+    /// The media type of the body, lower-cased, without parameters (`application/json`).
+    public var contentType: String {
+        guard let value = self.headers[.contentType] else { return "application/octet-stream" }
+        return value.prefix { $0 != ";" }.trimmingSpaces.lowercased()
+    }
+    /// The `charset` parameter of `Content-Type`, lower-cased.
+    public var charset: String? {
+        guard let value = self.headers[.contentType] else { return nil }
+        for parameter in value.split(separator: ";").dropFirst() {
+            let parts = parameter.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmingSpaces.lowercased() == "charset" {
+                return parts[1].trimmingSpaces.filter { $0 != "\"" }.lowercased()
+            }
+        }
+        return nil
+    }
+    /// `Content-Length`, when the body has one.
+    public var contentLength: Int? { self.body.expectedLength }
+    /// The URL, rebuilt from scheme, host and target.
+    public var url: String { "\(self.scheme)://\(self.host ?? "")\(self.pathAndQuery)" }
+
+    /// The whole body, at most ``clientMaxSize`` bytes.
+    public func read() async throws -> ByteBuffer {
+        try await self.cache.read(self.body, limit: self.clientMaxSize)
+    }
+
+    /// The body as text, decoded with the `charset` of `Content-Type` (UTF-8 by default).
+    public func text() async throws -> String {
+        let body = try await self.read()
+        switch self.charset ?? "utf-8" {
+        case "utf-8", "utf8":
+            return String(buffer: body)
+        case "iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii":
+            return String(String.UnicodeScalarView(body.readableBytesView.map { Unicode.Scalar($0) }))
+        case let other:
+            throw HTTPUnsupportedMediaType(text: "Unsupported charset: \(other)")
+        }
+    }
+
+    /// The body decoded from JSON as `type`; malformed JSON is a 400.
+    public func json<Value: Decodable>(as type: Value.Type, decoder: JSONDecoder = JSONDecoder()) async throws -> Value {
+        let body = try await self.read()
+        do {
+            return try decoder.decode(type, from: Data(body.readableBytesView))
+        } catch {
+            throw HTTPBadRequest("Invalid JSON body: \(error)")
+        }
+    }
+
+    /// The fields of an `application/x-www-form-urlencoded` body; empty for other content types.
+    public func post() async throws -> MultiDict<String> {
+        guard self.contentType == "application/x-www-form-urlencoded" else { return [:] }
+        return FormEncoding.decode(String(buffer: try await self.read()))
+    }
+}
+
+/// The body of a request once read, shared by the copies of a ``Request``.
+final class BodyCache: Sendable {
+    private enum State {
+        case unread
+        case reading
+        case read(ByteBuffer)
+        case failed(any Error)
+    }
+
+    private let state = NIOLockedValueBox(State.unread)
+
+    func read(_ body: RequestBody, limit: Int) async throws -> ByteBuffer {
+        let started = try self.state.withLockedValue { state -> ByteBuffer? in
+            switch state {
+            case .read(let buffer): return buffer
+            case .failed(let error): throw error
+            case .reading: throw BodyAlreadyBeingRead()
+            case .unread:
+                state = .reading
+                return nil
+            }
+        }
+        if let started { return started }
+        do {
+            let buffer = try await body.collect(upTo: limit)
+            self.state.withLockedValue { $0 = .read(buffer) }
+            return buffer
+        } catch let error as PayloadTooLarge {
+            let exception = HTTPRequestEntityTooLarge(text: "Maximum request body size \(error.limit) exceeded")
+            self.state.withLockedValue { $0 = .failed(exception) }
+            throw exception
+        } catch {
+            self.state.withLockedValue { $0 = .failed(error) }
+            throw error
+        }
+    }
+}
+
+/// The body was asked for while another task was still reading it.
+public struct BodyAlreadyBeingRead: Error, Hashable {}

@@ -1,0 +1,145 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AioServer
+import AioWire
+import HTTPTypes
+import NIOCore
+
+/// What a handler answers: status, header fields, cookies and a body, as aiohttp's
+/// `web.Response`; a streamed body covers `StreamResponse`.
+///
+/// ```swift
+/// router.get("/hello") { _ in .text("Hello") }
+/// router.get("/user/{id}") { request in try .json(User(id: request.matchInfo["id"]!)) }
+/// router.get("/events") { _ in
+///     .stream { writer in
+///         for index in 0..<3 { try await writer.write(ByteBuffer(string: "event \(index)\n")) }
+///     }
+/// }
+/// ```
+public struct Response: Sendable {
+    /// How the body is produced.
+    public enum Body: Sendable {
+        /// No body.
+        case empty
+        /// Bytes held in memory, sent with `Content-Length`.
+        case buffer(ByteBuffer)
+        /// Bytes produced while sending: with a known `length` they go out with
+        /// `Content-Length`, otherwise chunked (HTTP/1.1) or until close (HTTP/1.0).
+        case stream(length: Int?, @Sendable (inout ResponseBodyWriter) async throws -> Void)
+    }
+
+    /// The status.
+    public var status: HTTPResponse.Status
+    /// The header fields.
+    public var headers: HTTPFields
+    /// The body.
+    public var body: Body
+    /// Cookies to set, sent as `Set-Cookie` fields.
+    public var cookies: [Cookie] = []
+
+    /// A response from its parts.
+    public init(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], body: Body = .empty) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A text response (`text/plain; charset=utf-8` unless told otherwise).
+    public static func text(
+        _ text: String,
+        status: HTTPResponse.Status = .ok,
+        contentType: String = "text/plain; charset=utf-8"
+    ) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .buffer(ByteBuffer(string: text)))
+    }
+
+    /// An HTML response.
+    public static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        .text(html, status: status, contentType: "text/html; charset=utf-8")
+    }
+
+    /// Bytes with a content type (`application/octet-stream` unless told otherwise).
+    public static func bytes(
+        _ bytes: ByteBuffer,
+        status: HTTPResponse.Status = .ok,
+        contentType: String = "application/octet-stream"
+    ) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .buffer(bytes))
+    }
+
+    /// `value` encoded as JSON (`application/json`).
+    public static func json<Value: Encodable>(
+        _ value: Value,
+        status: HTTPResponse.Status = .ok,
+        encoder: JSONEncoder = JSONEncoder()
+    ) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .buffer(ByteBuffer(bytes: data))
+        )
+    }
+
+    /// A streamed body written by `produce` after the head is sent (aiohttp's `StreamResponse`:
+    /// the head goes out when `produce` starts).
+    public static func stream(
+        status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:],
+        length: Int? = nil,
+        _ produce: @escaping @Sendable (inout ResponseBodyWriter) async throws -> Void
+    ) -> Response {
+        Response(status: status, headers: headers, body: .stream(length: length, produce))
+    }
+
+    /// The response an ``HTTPException`` (or any `HTTPProcessingError`) stands for: its status,
+    /// its fields and its text.
+    public init(_ error: some HTTPProcessingError) {
+        var headers = error.headers
+        let status = error.status
+        let hasBody = status.code != 204 && status.code != 304 && status.code >= 200
+        if hasBody, headers[.contentType] == nil {
+            headers[.contentType] = "text/plain; charset=utf-8"
+        }
+        self.init(status: status, headers: headers, body: hasBody ? .buffer(ByteBuffer(string: error.message)) : .empty)
+    }
+
+    /// Sets a cookie, replacing one of the same name set before on this response.
+    public mutating func setCookie(_ cookie: Cookie) {
+        self.cookies.removeAll { $0.name == cookie.name }
+        self.cookies.append(cookie)
+    }
+
+    /// Tells the client to drop the cookie `name`.
+    public mutating func deleteCookie(_ name: String, path: String? = "/", domain: String? = nil) {
+        self.setCookie(.deletion(name: name, path: path, domain: domain))
+    }
+
+    /// The content type.
+    public var contentType: String? {
+        get { self.headers[.contentType] }
+        set { self.headers[.contentType] = newValue }
+    }
+
+    /// The body's length when it is known before sending.
+    public var contentLength: Int? {
+        switch self.body {
+        case .empty: return 0
+        case .buffer(let buffer): return buffer.readableBytes
+        case .stream(let length, _): return length
+        }
+    }
+
+    /// The head as swift-http-types has it, cookies included.
+    public var httpResponse: HTTPResponse {
+        var fields = self.headers
+        for cookie in self.cookies {
+            fields.append(HTTPField(name: .setCookie, value: cookie.headerValue))
+        }
+        return HTTPResponse(status: self.status, headerFields: fields)
+    }
+}

@@ -1,0 +1,187 @@
+import AioWire
+import HTTPTypes
+import NIOConcurrencyHelpers
+
+/// Maps methods and paths to handlers, as aiohttp's `UrlDispatcher`: static and variable paths,
+/// named routes with URL building, automatic HEAD for GET, 404 and 405 with `Allow`.
+///
+/// Routes are added while the application is configured and compiled when it starts; a bad
+/// pattern makes ``Application/freeze()`` throw a ``RouteError`` naming it.
+///
+/// ```swift
+/// app.router.get("/users/{id:\\d+}", name: "user") { request in .text(request.matchInfo["id"]!) }
+/// let url = try app.router.url(for: "user", parts: ["id": "42"])   // "/users/42"
+/// ```
+public final class Router: Sendable {
+    struct Registration: Sendable {
+        var method: HTTPRequest.Method?
+        var path: String
+        var name: String?
+        var handler: Handler
+    }
+
+    private let registrations = NIOLockedValueBox<[Registration]>([])
+    private let compiled = NIOLockedValueBox<CompiledRouter?>(nil)
+
+    init() {}
+
+    /// Adds `handler` for `method` (every method when nil) on `path`.
+    public func route(_ method: HTTPRequest.Method?, _ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.registrations.withLockedValue { $0.append(Registration(method: method, path: path, name: name, handler: handler)) }
+    }
+
+    /// Adds a GET route (which also answers HEAD).
+    public func get(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.get, path, name: name, handler)
+    }
+
+    /// Adds a POST route.
+    public func post(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.post, path, name: name, handler)
+    }
+
+    /// Adds a PUT route.
+    public func put(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.put, path, name: name, handler)
+    }
+
+    /// Adds a PATCH route.
+    public func patch(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.patch, path, name: name, handler)
+    }
+
+    /// Adds a DELETE route.
+    public func delete(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.delete, path, name: name, handler)
+    }
+
+    /// Adds a HEAD route.
+    public func head(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.head, path, name: name, handler)
+    }
+
+    /// Adds an OPTIONS route.
+    public func options(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.options, path, name: name, handler)
+    }
+
+    /// The path of the route named `name` with `parts` filled in, and `query` appended.
+    public func url(for name: String, parts: [String: String] = [:], query: [(String, String)] = []) throws -> String {
+        let registration = self.registrations.withLockedValue { $0.first { $0.name == name } }
+        guard let registration else { throw RouteError(pattern: name, reason: "no route with this name") }
+        let path = try RoutePattern(registration.path).url(parts)
+        return query.isEmpty ? path : path + "?" + FormEncoding.encode(query)
+    }
+
+    /// Compiles the routes; later calls return the same result.
+    func compile(subapps: [(prefix: String, app: FrozenApplication)]) throws -> CompiledRouter {
+        if let compiled = self.compiled.withLockedValue({ $0 }) { return compiled }
+        let registrations = self.registrations.withLockedValue { $0 }
+        var names = Set<String>()
+        for registration in registrations {
+            if let name = registration.name, !names.insert(name).inserted {
+                throw RouteError(pattern: name, reason: "duplicate route name")
+            }
+        }
+        let router = try CompiledRouter(registrations, subapps: subapps)
+        self.compiled.withLockedValue { $0 = router }
+        return router
+    }
+
+    /// The compiled routes, once the application has started.
+    var compiledRouter: CompiledRouter? { self.compiled.withLockedValue { $0 } }
+}
+
+/// Routes ready for matching: static paths by dictionary, variable ones in order, then
+/// sub-applications by prefix.
+struct CompiledRouter: Sendable {
+    struct Resource: Sendable {
+        let pattern: RoutePattern
+        var handlers: [HTTPRequest.Method: Handler] = [:]
+        var anyMethod: Handler?
+        var names: [HTTPRequest.Method?: String] = [:]
+
+        func handler(for method: HTTPRequest.Method) -> (Handler, String?)? {
+            if let handler = self.handlers[method] { return (handler, self.names[method] ?? nil) }
+            if method == .head, let handler = self.handlers[.get] { return (handler, self.names[.get] ?? nil) }
+            if let handler = self.anyMethod { return (handler, self.names[nil] ?? nil) }
+            return nil
+        }
+
+        var allowed: [HTTPRequest.Method] {
+            var methods = Array(self.handlers.keys)
+            if self.handlers[.get] != nil && self.handlers[.head] == nil { methods.append(.head) }
+            return methods.sorted { $0.rawValue < $1.rawValue }
+        }
+    }
+
+    /// What matching a request gave.
+    enum Resolution {
+        case route(Handler, matchInfo: [String: String], name: String?)
+        case subapp(FrozenApplication, prefix: String)
+        case methodNotAllowed([HTTPRequest.Method])
+        case notFound
+    }
+
+    private var staticResources: [String: Resource] = [:]
+    private var dynamicResources: [Resource] = []
+    private let subapps: [(prefix: String, app: FrozenApplication)]
+
+    init(_ registrations: [Router.Registration], subapps: [(prefix: String, app: FrozenApplication)]) throws {
+        self.subapps = subapps
+        var dynamicIndex: [String: Int] = [:]
+        for registration in registrations {
+            let pattern = try RoutePattern(registration.path)
+            func add(_ resource: inout Resource) throws {
+                if let method = registration.method {
+                    guard resource.handlers[method] == nil else {
+                        throw RouteError(pattern: registration.path, reason: "\(method.rawValue) is already routed")
+                    }
+                    resource.handlers[method] = registration.handler
+                } else {
+                    resource.anyMethod = registration.handler
+                }
+                resource.names[registration.method] = registration.name
+            }
+            if pattern.isStatic {
+                var resource = self.staticResources[registration.path] ?? Resource(pattern: pattern)
+                try add(&resource)
+                self.staticResources[registration.path] = resource
+            } else if let index = dynamicIndex[registration.path] {
+                try add(&self.dynamicResources[index])
+            } else {
+                var resource = Resource(pattern: pattern)
+                try add(&resource)
+                dynamicIndex[registration.path] = self.dynamicResources.count
+                self.dynamicResources.append(resource)
+            }
+        }
+    }
+
+    /// Matches `method` on `rawPath` (percent-encoded, without query).
+    func resolve(_ method: HTTPRequest.Method, rawPath: String) -> Resolution {
+        var allowed: [HTTPRequest.Method] = []
+        let decodedPath = FormEncoding.percentDecode(rawPath)
+        if let resource = self.staticResources[decodedPath] {
+            if let (handler, name) = resource.handler(for: method) {
+                return .route(handler, matchInfo: [:], name: name)
+            }
+            allowed += resource.allowed
+        }
+        if !self.dynamicResources.isEmpty {
+            let segments = rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+                .map { FormEncoding.percentDecode($0) }
+            for resource in self.dynamicResources {
+                guard let values = resource.pattern.match(segments) else { continue }
+                if let (handler, name) = resource.handler(for: method) {
+                    return .route(handler, matchInfo: values, name: name)
+                }
+                allowed += resource.allowed
+            }
+        }
+        for (prefix, app) in self.subapps where decodedPath == prefix || decodedPath.hasPrefix(prefix + "/") {
+            return .subapp(app, prefix: prefix)
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed)
+    }
+}
