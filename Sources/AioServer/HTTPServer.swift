@@ -182,7 +182,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         channel.closeFuture.whenComplete { _ in
             self.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
         }
-        return HTTPServerConnection(channel: channel, handler: bound, requests: requests)
+        return HTTPServerConnection(channel: channel, handler: bound, requests: requests, isSecure: info.isSecure)
     }
 
     /// Stops accepting and tells every connection to close once it has answered; returns the

@@ -7,13 +7,14 @@ struct HTTPServerConnection: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<HTTPServerHandler>
     let requests: HTTPServerHandler.RequestQueue
+    let isSecure: Bool
 
     /// Answers the connection's requests in order until it closes.
     func run(responder: some HTTPResponder) async {
         for await item in self.requests {
             switch item {
             case .request(let request, let state):
-                let link = ConnectionLink(handler: self.handler, state: state)
+                let link = ConnectionLink(handler: self.handler, state: state, isSecure: self.isSecure)
                 do {
                     try await responder.respond(to: request, writer: ResponseWriter(link: link))
                     try await link.run { handler, state in handler.responderReturned(state) }
@@ -21,7 +22,7 @@ struct HTTPServerConnection: Sendable {
                     _ = try? await link.run { handler, state in handler.responderFailed(error, state: state) }
                 }
             case .failure(let error, let state):
-                let link = ConnectionLink(handler: self.handler, state: state)
+                let link = ConnectionLink(handler: self.handler, state: state, isSecure: self.isSecure)
                 _ = try? await link.run { handler, state in handler.writeError(error, state: state) }
             }
         }

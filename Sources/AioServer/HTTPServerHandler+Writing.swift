@@ -14,13 +14,13 @@ extension HTTPServerHandler {
         var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 32 + (inline ? body.readableBytes : 0))
         state.headBytes = buffer.writeResponseHead(response)
         if framing == .none {
-            self.write(buffer, flush: true, promise: nil)
+            self.write(.byteBuffer(buffer), flush: true, promise: nil)
         } else if inline {
             buffer.writeImmutableBuffer(body)
-            self.write(buffer, flush: true, promise: nil)
+            self.write(.byteBuffer(buffer), flush: true, promise: nil)
         } else {
-            self.write(buffer, flush: false, promise: nil)
-            self.write(body, flush: true, promise: nil)
+            self.write(.byteBuffer(buffer), flush: false, promise: nil)
+            self.write(.byteBuffer(body), flush: true, promise: nil)
         }
         state.written = framing == .none ? 0 : body.readableBytes
         state.framing = framing
@@ -35,36 +35,57 @@ extension HTTPServerHandler {
         state.headWritten = true
         var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 32)
         state.headBytes = buffer.writeResponseHead(response)
-        self.write(buffer, flush: true, promise: nil)
+        self.write(.byteBuffer(buffer), flush: true, promise: nil)
     }
 
     /// Writes a piece of a streamed body; returns a future to wait on when the socket is full.
     func writeBody(_ body: ByteBuffer, state: ResponseState) throws -> EventLoopFuture<Void>? {
+        try self.writeBody(.byteBuffer(body), state: state, promise: nil)
+        return self.isWritable ? nil : state.waitForWritability(on: self.context.eventLoop)
+    }
+
+    /// Writes a file region of a streamed body; the future completes once it is on the socket,
+    /// after which its file handle may be closed.
+    func writeBody(_ region: FileRegion, state: ResponseState) throws -> EventLoopFuture<Void> {
+        let promise = self.context.eventLoop.makePromise(of: Void.self)
+        do {
+            try self.writeBody(.fileRegion(region), state: state, promise: promise)
+        } catch {
+            promise.fail(error)
+            throw error
+        }
+        return promise.futureResult
+    }
+
+    /// Frames and writes `data`, completing `promise` when it is written.
+    private func writeBody(_ data: IOData, state: ResponseState, promise: EventLoopPromise<Void>?) throws {
         guard !self.closed else { throw ConnectionClosed() }
         precondition(state.headWritten && !state.finished, "body written outside of a streamed response")
-        let count = body.readableBytes
-        guard count > 0 else { return nil }
+        let count = data.readableBytes
+        guard count > 0, state.framing != .none else {
+            promise?.succeed()
+            return
+        }
         switch state.framing {
         case .none:
-            return nil
+            break
         case .length(let length):
             guard state.written + count <= length else {
                 throw ResponseBodyLengthMismatch(declared: length, written: state.written + count)
             }
-            self.write(body, flush: true, promise: nil)
+            self.write(data, flush: true, promise: promise)
         case .chunked:
             var header = self.allocator.buffer(capacity: 18)
             ChunkedEncoder.writeChunkHeader(count: count, into: &header)
-            self.write(header, flush: false, promise: nil)
-            self.write(body, flush: false, promise: nil)
+            self.write(.byteBuffer(header), flush: false, promise: nil)
+            self.write(data, flush: false, promise: promise)
             var end = self.allocator.buffer(capacity: 2)
             ChunkedEncoder.writeChunkEnd(into: &end)
-            self.write(end, flush: true, promise: nil)
+            self.write(.byteBuffer(end), flush: true, promise: nil)
         case .untilClose:
-            self.write(body, flush: true, promise: nil)
+            self.write(data, flush: true, promise: promise)
         }
         state.written += count
-        return self.isWritable ? nil : state.waitForWritability(on: self.context.eventLoop)
     }
 
     /// Ends a streamed body, with trailers when chunked.
@@ -75,7 +96,7 @@ extension HTTPServerHandler {
         case .chunked:
             var buffer = self.allocator.buffer(capacity: 64)
             try ChunkedEncoder.writeLastChunk(trailers: trailers, into: &buffer)
-            self.write(buffer, flush: true, promise: nil)
+            self.write(.byteBuffer(buffer), flush: true, promise: nil)
         case .length(let length) where state.written != length:
             // The peer would wait for bytes that never come, or read ours as a response.
             state.closeAfter = true
@@ -187,18 +208,18 @@ extension HTTPServerHandler {
     }
 
     /// Writes bytes of the oldest owed response; `promise` completes once they are written.
-    func write(_ buffer: ByteBuffer, flush: Bool, promise: EventLoopPromise<Void>?) {
+    func write(_ data: IOData, flush: Bool, promise: EventLoopPromise<Void>?) {
         if flush {
-            self.context.writeAndFlush(self.wrapOutboundOut(buffer), promise: promise)
+            self.context.writeAndFlush(self.wrapOutboundOut(data), promise: promise)
         } else {
-            self.context.write(self.wrapOutboundOut(buffer), promise: promise)
+            self.context.write(self.wrapOutboundOut(data), promise: promise)
         }
     }
 
     /// Closes once everything written so far has reached the socket.
     func closeAfterWrites() {
         let promise = self.context.eventLoop.makePromise(of: Void.self)
-        self.context.writeAndFlush(self.wrapOutboundOut(ByteBuffer()), promise: promise)
+        self.context.writeAndFlush(self.wrapOutboundOut(.byteBuffer(ByteBuffer())), promise: promise)
         let channel = self.context.channel
         promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
     }

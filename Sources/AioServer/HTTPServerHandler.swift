@@ -20,8 +20,8 @@ enum ConnectionItem: Sendable {
 /// reading from the socket until there is demand again.
 final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     typealias RequestQueue = NIOAsyncSequenceProducer<
         ConnectionItem, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, Demand
@@ -383,7 +383,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state.continueSent = true
         var buffer = self.context.channel.allocator.buffer(capacity: 25)
         buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
-        self.context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+        self.context.writeAndFlush(self.wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
     }
 
     // MARK: Shutdown and timers

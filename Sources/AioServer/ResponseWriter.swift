@@ -6,6 +6,8 @@ import NIOCore
 struct ConnectionLink: Sendable {
     let handler: NIOLoopBound<HTTPServerHandler>
     let state: NIOLoopBound<ResponseState>
+    /// Whether the connection is TLS, where file regions cannot be sent as they are.
+    let isSecure: Bool
 
     /// Runs `body` on the event loop: inline when already there, as it is when the request loop
     /// runs on the connection's event loop.

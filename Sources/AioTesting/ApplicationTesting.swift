@@ -35,9 +35,9 @@ public struct TestClient: Sendable {
             defer { Task { try? await connection.close() } }
             return try await connection.request(request, body: body)
         case .router(let frozen):
-            var head = HTTPRequestHead(request: request)
-            if let body { head.framing = .contentLength(body.readableBytes) }
-            let serverRequest = ServerRequest(head: head, body: body.map(RequestBody.init(buffer:)) ?? .empty)
+            var requestHead = HTTPRequestHead(request: request)
+            if let body { requestHead.framing = .contentLength(body.readableBytes) }
+            let serverRequest = ServerRequest(head: requestHead, body: body.map(RequestBody.init(buffer:)) ?? .empty)
             let response = await frozen.process(Request(serverRequest, app: frozen.application))
             var collected = ByteBuffer()
             var trailers: HTTPFields?
@@ -53,8 +53,15 @@ public struct TestClient: Sendable {
                 try await writer.finish()
                 (collected, trailers, _) = capture.result
             }
-            let head_ = HTTPResponseHead(response: response.httpResponse)
-            return TestResponse(head: head_, body: method == .head ? ByteBuffer() : collected, trailers: trailers)
+            // The fields a server would add for framing, so both modes can be checked alike.
+            var head = HTTPResponseHead(response: response.httpResponse)
+            let status = response.status.code
+            if let length = response.contentLength, status >= 200, status != 204, status != 304,
+                head.response.headerFields[.contentLength] == nil
+            {
+                head.response.headerFields[.contentLength] = String(length)
+            }
+            return TestResponse(head: head, body: method == .head ? ByteBuffer() : collected, trailers: trailers)
         }
     }
 }
