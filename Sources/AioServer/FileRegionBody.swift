@@ -36,7 +36,8 @@ public struct FileBodyError: Error, Hashable, CustomStringConvertible {
 
 extension ResponseBodyWriter {
     /// Writes `file` as the next piece of the body, without copying it into memory where the
-    /// connection allows (`sendfile`); under TLS it is read and encrypted in 64 KiB pieces.
+    /// connection allows (`sendfile`); under TLS, or through a ``BodyTransform``, it is read in
+    /// 64 KiB pieces.
     public mutating func write(file: FileRegionBody) async throws {
         guard file.count > 0 else { return }
         let descriptor = try await NIOThreadPool.singleton.runIfActive {
@@ -45,7 +46,7 @@ extension ResponseBodyWriter {
             return descriptor
         }
         switch self.target {
-        case .connection(let link) where !link.isSecure:
+        case .connection(let link) where !link.isSecure && self.transform == nil:
             let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
             defer { try? handle.close() }
             let region = FileRegion(fileHandle: handle, readerIndex: file.offset, endIndex: file.offset + file.count)

@@ -67,6 +67,8 @@ public struct ResponseBodyWriter: ~Copyable, Sendable {
     }
 
     let target: Target
+    /// Applied to every piece written, when set (compression).
+    public var transform: (any BodyTransform)?
 
     init(link: ConnectionLink) {
         self.target = .connection(link)
@@ -79,6 +81,15 @@ public struct ResponseBodyWriter: ~Copyable, Sendable {
 
     /// Writes `buffer` as the next piece of the body.
     public mutating func write(_ buffer: ByteBuffer) async throws {
+        if let transform = self.transform {
+            try await self.writeUntransformed(transform.transform(buffer))
+        } else {
+            try await self.writeUntransformed(buffer)
+        }
+    }
+
+    private mutating func writeUntransformed(_ buffer: ByteBuffer) async throws {
+        guard buffer.readableBytes > 0 else { return }
         switch self.target {
         case .connection(let link):
             let wait = try await link.run { handler, state in
@@ -94,6 +105,9 @@ public struct ResponseBodyWriter: ~Copyable, Sendable {
 
     /// Ends the body; `trailers` are sent when the body is chunked.
     public consuming func finish(trailers: HTTPFields? = nil) async throws {
+        if let transform = self.transform {
+            try await self.writeUntransformed(transform.finish())
+        }
         switch self.target {
         case .connection(let link):
             try await link.run { handler, state in

@@ -36,6 +36,9 @@ public struct Request: Sendable {
     /// The prefixes of the sub-applications the request went through, which routing skips.
     var routingPrefix = ""
 
+    /// Whether routing found a route for the request (not a 404).
+    public var isRouted: Bool { self.routeHandler != nil }
+
     /// A request for `server`'s request, handled by `app`.
     public init(_ server: ServerRequest, app: Application) {
         self.head = server.head
