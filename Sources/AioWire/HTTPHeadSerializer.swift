@@ -55,7 +55,8 @@ extension ByteBuffer {
         return self.writerIndex - start
     }
 
-    /// Writes `status-line`, the header fields and the empty line.
+    /// Writes `status-line`, the header fields and the empty line; an empty reason phrase is
+    /// replaced by the standard one for the code.
     @discardableResult
     public mutating func writeResponseHead(_ response: HTTPResponse, version: HTTPVersion = .http1_1) -> Int {
         let start = self.writerIndex
@@ -68,7 +69,9 @@ extension ByteBuffer {
         self.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code % 10))
         self.writeInteger(HTTPByte.sp)
         // The reason phrase is ISO Latin 1; swift-http-types has already replaced anything else.
-        for scalar in status.reasonPhrase.unicodeScalars {
+        // An empty one gets the standard phrase, as clients and logs expect one.
+        let reason = status.reasonPhrase.isEmpty ? ReasonPhrase.standard(for: code) ?? "" : status.reasonPhrase
+        for scalar in reason.unicodeScalars {
             self.writeInteger(UInt8(truncatingIfNeeded: scalar.value))
         }
         self.writeStaticString("\r\n")

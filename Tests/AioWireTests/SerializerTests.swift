@@ -32,6 +32,9 @@ struct SerializerTests {
         buffer.clear()
         buffer.writeResponseHead(HTTPResponse(status: .init(code: 299)))
         #expect(String(buffer: buffer) == "HTTP/1.1 299 \r\n\r\n")
+        buffer.clear()
+        buffer.writeResponseHead(HTTPResponse(status: .init(code: 418)))
+        #expect(String(buffer: buffer) == "HTTP/1.1 418 I'm a teapot\r\n\r\n")
     }
 
     static let injections: [(String?, String)] = [

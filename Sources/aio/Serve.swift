@@ -1,0 +1,49 @@
+import AioHTTP
+import ArgumentParser
+import Logging
+
+/// `aio serve`: the demo server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the demo server: httpbin's API on swift-aiohttp.",
+        discussion: "Shuts down gracefully on Ctrl-C or SIGTERM: in-flight requests finish, then it exits."
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "A PEM certificate chain, to serve HTTPS.")
+    var tlsCert: String?
+
+    @Option(help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("static"), help: "A directory to serve at /static/.")
+    var staticDirectory: String?
+
+    @Flag(help: "Log every request in aiohttp's access log format.")
+    var accessLog = false
+
+    @Option(help: "Event loops (threads); defaults to one per core.")
+    var threads: Int?
+
+    func validate() throws {
+        if (self.tlsCert == nil) != (self.tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+    }
+
+    func run() async throws {
+        var configuration = ServerConfiguration(address: .hostname(self.host, port: self.port))
+        if let certificate = self.tlsCert, let key = self.tlsKey {
+            configuration.tls = try .files(certificateChain: certificate, privateKey: key)
+        }
+        if self.accessLog { configuration.accessLog = .withTiming }
+        if let threads = self.threads { configuration.eventLoopCount = threads }
+        let app = try Httpbin.makeApplication(staticDirectory: self.staticDirectory)
+        try await runApplication(app, configuration: configuration)
+    }
+}
