@@ -1,7 +1,8 @@
 /// The reason phrases of RFC 9110 (and the registered codes since), for status lines written
 /// without one.
-enum ReasonPhrase {
-    static func standard(for code: Int) -> String? {
+public enum ReasonPhrase {
+    /// The standard phrase for `code` (`"Not Found"` for 404), or nil for an unregistered code.
+    public static func standard(for code: Int) -> String? {
         switch code {
         case 100: "Continue"
         case 101: "Switching Protocols"

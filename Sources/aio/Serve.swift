@@ -30,6 +30,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event loops (threads); defaults to one per core.")
     var threads: Int?
 
+    @Option(help: "Seconds a client may take to send a request head (default 30).")
+    var headTimeout: Double?
+
+    @Option(help: "Seconds an idle keep-alive connection stays open (default 75).")
+    var idleTimeout: Double?
+
     func validate() throws {
         if (self.tlsCert == nil) != (self.tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
@@ -43,6 +49,8 @@ struct Serve: AsyncParsableCommand {
         }
         if self.accessLog { configuration.accessLog = .withTiming }
         if let threads = self.threads { configuration.eventLoopCount = threads }
+        if let seconds = self.headTimeout { configuration.headReadTimeout = .milliseconds(Int(seconds * 1000)) }
+        if let seconds = self.idleTimeout { configuration.idleTimeout = .milliseconds(Int(seconds * 1000)) }
         let app = try Httpbin.makeApplication(staticDirectory: self.staticDirectory)
         try await runApplication(app, configuration: configuration)
     }

@@ -23,6 +23,7 @@ enum Httpbin {
         self.registerDynamic(router)
         self.registerFormats(router)
         self.registerCaching(router)
+        try self.registerExtras(app)
         if let staticDirectory {
             router.addStatic("/static", directory: staticDirectory, showIndex: true)
         }

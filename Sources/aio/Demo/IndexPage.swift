@@ -25,6 +25,8 @@ enum IndexPage {
         ("/image, /image/png, /image/svg", "images"),
         ("/base64/{value}", "decoded base64"),
         ("/forms/post", "an HTML form posting to /post"),
+        ("/discard (POST, PUT)", "reads a body of any size, reports its length and SHA-256"),
+        ("/stats", "requests in flight"),
         ("/static/…", "files of the --static directory"),
     ]
 

@@ -1,0 +1,75 @@
+import AioTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `aio` executable built next to the tests.
+var aioExecutable: String {
+    get throws {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("aio").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw AioNotBuilt()
+    }
+}
+
+struct AioNotBuilt: Error, CustomStringConvertible {
+    var description: String { "The aio executable is not built next to the tests; run swift build first" }
+}
+
+/// `aio serve` as a separate process: what an operator runs, measured from outside.
+struct ServeProcess {
+    let process: RunningProcess
+    let url: String
+
+    static func start(_ extra: [String] = []) async throws -> ServeProcess {
+        let process = try RunningProcess([try aioExecutable, "serve", "--port", "0"] + extra)
+        while let line = await process.nextLine() {
+            if line.hasPrefix("Listening on ") {
+                return ServeProcess(process: process, url: String(line.dropFirst("Listening on ".count)))
+            }
+        }
+        throw AioNotBuilt()
+    }
+
+    func run(_ script: String, _ arguments: [String]) async throws -> ExternalProcess.Result {
+        try await ExternalProcess.run(
+            [try peerPython, repositoryRoot.appendingPathComponent("Tests/Interop/\(script)").path, "--url", self.url] + arguments
+        )
+    }
+}
+
+@Suite("aio serve as a process", .serialized)
+struct ServeProcessTests {
+    @Test(.timeLimit(.minutes(2)))
+    func slowlorisNeitherBlocksNorSurvives() async throws {
+        let server = try await ServeProcess.start(["--head-timeout", "3"])
+        let result = try await server.run("slowloris.py", ["--connections", "500", "--head-timeout", "3"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        server.process.send(SIGTERM)
+        #expect(await server.process.waitForExit() == 0)
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func memoryStaysFlat() async throws {
+        let server = try await ServeProcess.start()
+        let result = try await server.run("resources.py", ["--pid", "\(server.process.pid)"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        server.process.send(SIGTERM)
+        #expect(await server.process.waitForExit() == 0)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func sigtermLetsInFlightRequestsFinish() async throws {
+        let server = try await ServeProcess.start()
+        let result = try await server.run("sigterm.py", ["--pid", "\(server.process.pid)"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let status = await server.process.waitForExit()
+        #expect(status == 0, "exit status after SIGTERM: \(status) (\(server.process.terminationReason))")
+    }
+}
