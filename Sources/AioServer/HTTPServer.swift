@@ -138,7 +138,8 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                     do {
                         try await serverChannel.executeThenClose { inbound in
                             for try await connection in inbound {
-                                let executor = executors[ObjectIdentifier(connection.channel.eventLoop)]
+                                let executor = self.configuration.runsHandlersOnEventLoop
+                                    ? executors[ObjectIdentifier(connection.channel.eventLoop)] : nil
                                 tasks.addTask(executorPreference: executor) {
                                     await connection.run(responder: self.responder)
                                 }

@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable {
     public var serverName: String?
     /// Event loops (threads) serving connections; defaults to one per core.
     public var eventLoopCount: Int
+    /// Whether handlers run on their connection's event loop (the default: no thread hop per
+    /// request) rather than on Swift's shared thread pool. Handlers that block the thread for
+    /// long stall their loop's other connections either way; with this off they stall the pool.
+    public var runsHandlersOnEventLoop: Bool
     /// The listen backlog.
     public var backlog: Int
     /// TLS, when set.
@@ -59,6 +63,7 @@ public struct ServerConfiguration: Sendable {
         self.shutdownGracePeriod = .seconds(10)
         self.serverName = "swift-aiohttp"
         self.eventLoopCount = System.coreCount
+        self.runsHandlersOnEventLoop = true
         self.backlog = 256
         self.tls = nil
         self.debug = false

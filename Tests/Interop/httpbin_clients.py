@@ -104,6 +104,10 @@ CASES = [
     ("GET", "/links/3/1", {}, [], lambda r: b"/links/3/0" in r.body),
     ("GET", "/image/png", {}, [], lambda r: r.header("Content-Type") == "image/png" and r.body[:4] == b"\x89PNG"),
     ("GET", "/image/svg", {}, [], lambda r: r.header("Content-Type") == "image/svg+xml"),
+    ("GET", "/image/jpeg", {}, [], lambda r: decodes(r.body, "JPEG", (32, 16))),
+    ("GET", "/image/webp", {}, [], lambda r: decodes(r.body, "WEBP", (16, 16))),
+    ("GET", "/image/png", {}, [], lambda r: decodes(r.body, "PNG", (16, 16))),
+    ("GET", "/image", {"headers": {"Accept": "image/webp"}}, [], lambda r: r.header("Content-Type") == "image/webp"),
     ("GET", "/delay/1", {}, ["args"], lambda r: r.status == 200),
     ("GET", "/drip?duration=0.2&numbytes=5&delay=0", {}, [], lambda r: r.body == b"*****"),
     ("HEAD", "/get", {}, [], lambda r: r.status == 200 and r.body == b""),
@@ -112,6 +116,17 @@ CASES = [
     ("GET", "/forms/post", {}, [], lambda r: b'action="/post"' in r.body),
     ("GET", "/no/such/page", {}, [], lambda r: r.status == 404),
 ]
+
+
+def decodes(data, kind, size):
+    """Whether Pillow opens `data` as a `kind` image of `size` and decodes every pixel."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image.format == kind and image.size == size
 
 
 def with_requests(session, base, method, path, options):

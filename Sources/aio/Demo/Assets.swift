@@ -144,6 +144,12 @@ enum Assets {
         </svg>
         """
 
+    /// A 32×16 greyscale JPEG of eight grey blocks.
+    static let jpeg = ImageEncoders.jpeg(levels: [16, 48, 80, 112, 144, 176, 208, 240], columns: 4)
+
+    /// A 16×16 lossless WebP in Swift orange.
+    static let webp = ImageEncoders.webp(width: 16, height: 16, argb: (0xFF, 0xF0, 0x51, 0x38))
+
     /// A 16×16 PNG in two colours, encoded here: signature, IHDR, zlib-compressed IDAT, IEND.
     static let png: [UInt8] = {
         let size = 16

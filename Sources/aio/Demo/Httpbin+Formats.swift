@@ -28,11 +28,13 @@ extension Httpbin {
         router.get("/deny") { _ in .text(Assets.deny) }
         router.get("/forms/post") { _ in .html(Assets.formsPost) }
         router.get("/image") { request in
+            // httpbin's order of preference.
             let accept = request.headers[.accept]?.lowercased() ?? ""
-            if accept.contains("image/svg+xml") { return Self.image("svg") }
-            if accept.contains("image/png") || accept.contains("image/*") || accept.contains("*/*") || accept.isEmpty {
-                return Self.image("png")
+            for (type, kind) in [("image/webp", "webp"), ("image/svg+xml", "svg"), ("image/jpeg", "jpeg"), ("image/png", "png")]
+            where accept.contains(type) {
+                return Self.image(kind)
             }
+            if accept.contains("image/*") || accept.contains("*/*") || accept.isEmpty { return Self.image("png") }
             return Self.statusResponse(406)
         }
         router.get("/image/{kind}") { request in Self.image(request.matchInfo["kind"]!) }
@@ -41,6 +43,8 @@ extension Httpbin {
     static func image(_ kind: String) -> Response {
         switch kind {
         case "png": return .bytes(ByteBuffer(bytes: Assets.png), contentType: "image/png")
+        case "jpeg": return .bytes(ByteBuffer(bytes: Assets.jpeg), contentType: "image/jpeg")
+        case "webp": return .bytes(ByteBuffer(bytes: Assets.webp), contentType: "image/webp")
         case "svg": return .text(Assets.svg, contentType: "image/svg+xml")
         default: return Self.statusResponse(406)
         }

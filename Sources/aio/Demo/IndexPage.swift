@@ -22,7 +22,7 @@ enum IndexPage {
         ("/cache, /cache/{n}, /etag/{etag}", "conditional requests and caching"),
         ("/response-headers?k=v", "the headers you ask for"),
         ("/html, /json, /xml, /encoding/utf8, /robots.txt, /deny", "fixed content"),
-        ("/image, /image/png, /image/svg", "images"),
+        ("/image, /image/png, /image/jpeg, /image/webp, /image/svg", "images"),
         ("/base64/{value}", "decoded base64"),
         ("/forms/post", "an HTML form posting to /post"),
         ("/discard (POST, PUT)", "reads a body of any size, reports its length and SHA-256"),

@@ -1,0 +1,34 @@
+// swift-tools-version:6.1
+// Hello-world servers for the end-to-end comparison (run.sh): swift-aiohttp and its Swift peers,
+// each on the same number of event loops. Peers live here only, so users never build them.
+import PackageDescription
+
+let package = Package(
+    name: "swift-aiohttp-e2e",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "swift-aiohttp", path: "../.."),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .executableTarget(name: "HelloAio", dependencies: [.product(name: "AioHTTP", package: "swift-aiohttp")]),
+        .executableTarget(
+            name: "HelloHummingbird",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "HelloVapor", dependencies: [.product(name: "Vapor", package: "vapor")]),
+        .executableTarget(
+            name: "HelloNIO",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,22 @@
+import AioHTTP
+import Foundation
+
+/// `HelloAio PORT THREADS [pool]`: `/` answers plain text, `/json` a small JSON object; with
+/// `pool`, handlers run on Swift's shared pool instead of the event loop (to measure the hop).
+@main
+enum HelloAio {
+    struct Message: Codable { var message: String }
+
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        let port = Int(arguments[1])!
+        let threads = Int(arguments[2])!
+        let app = Application()
+        app.router.get("/") { _ in .text("Hello, World!") }
+        app.router.get("/json") { _ in try .json(Message(message: "Hello, World!")) }
+        var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: port))
+        configuration.eventLoopCount = threads
+        configuration.runsHandlersOnEventLoop = arguments.count < 4 || arguments[3] != "pool"
+        try await app.run(configuration: configuration)
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# End-to-end comparison: each hello-world server in turn, loaded by wrk -t1 -c64 on / (plain
+# text) and /json, in interleaved rounds so that drift on a shared machine hits every server
+# alike. Servers are pinned to CPU 0 and wrk to CPU 1; every Swift server gets THREADS event loops.
+#   Benchmarks/e2e/run.sh                      # 3 rounds of 10 s
+#   ROUNDS=5 DURATION=20s Benchmarks/e2e/run.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-1}
+SERVERS=${SERVERS:-"aio aio-pool hummingbird vapor nio nginx aiohttp"}
+
+missing=()
+for tool in wrk nginx taskset curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && apt-get install -y -qq wrk nginx-light util-linux curl >/dev/null
+fi
+bash ../../Scripts/install-test-peers.sh
+swift build -c release 2>&1 | tail -n 1
+bin=$(swift build -c release --show-bin-path)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT
+
+start() {  # start NAME PORT: starts the server in the background, sets pid
+    case $1 in
+        aio) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        aio-pool) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" pool >/dev/null 2>&1 & ;;
+        hummingbird) taskset -c 0 "$bin/HelloHummingbird" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        vapor) taskset -c 0 "$bin/HelloVapor" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        nio) taskset -c 0 "$bin/HelloNIO" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        aiohttp) taskset -c 0 ../../.venv/bin/python hello_aiohttp.py "$2" >/dev/null 2>&1 & ;;
+        nginx)
+            sed -e "s|PORT|$2|; s|PIDFILE|$scratch/nginx.pid|; s|TMPDIR|$scratch|g" nginx.conf > "$scratch/nginx.conf"
+            taskset -c 0 nginx -c "$scratch/nginx.conf" -p "$scratch" >/dev/null 2>&1 & ;;
+    esac
+    pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/" >/dev/null && return 0; sleep 0.1; done
+    echo "$1 did not start" >&2
+    return 1
+}
+
+stop() {
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=
+}
+
+results="$scratch/results"
+port=19000
+for round in $(seq "$ROUNDS"); do
+    for server in $SERVERS; do
+        port=$((port + 1))
+        start "$server" "$port"
+        for path in / /json; do
+            taskset -c 1 wrk -t1 -c64 -d2s "http://127.0.0.1:$port$path" >/dev/null  # warm-up
+            out=$(taskset -c 1 wrk -t1 -c64 -d"$DURATION" --latency "http://127.0.0.1:$port$path")
+            rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+            p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+            errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+            echo "$round $server $path $rps $p99 $errors" >> "$results"
+            echo "round $round  $server $path  $rps req/s  p99 $p99 $errors" >&2
+        done
+        stop
+    done
+done
+
+python3 - "$results" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+def ms(text):
+    value = float(text.rstrip("usm"))
+    return value / 1000 if text.endswith("us") else value * 1000 if text.endswith("s") and not text.endswith("ms") else value
+table = {}
+for row in rows:
+    table.setdefault((row[1], row[2]), []).append((float(row[3]), ms(row[4])))
+servers = list(dict.fromkeys(row[1] for row in rows))
+print("| server | / req/s | / p99 ms | /json req/s | /json p99 ms | aio ÷ server (/) | aio ÷ server (/json) |")
+print("|:--|--:|--:|--:|--:|--:|--:|")
+median = lambda key, index: statistics.median(value[index] for value in table[key])
+for server in servers:
+    cells = []
+    for path in ["/", "/json"]:
+        cells += ["%.0f" % median((server, path), 0), "%.2f" % median((server, path), 1)]
+    ratios = ["%.2f×" % (median(("aio", path), 0) / median((server, path), 0)) for path in ["/", "/json"]]
+    print("| %s | %s | %s |" % (server, " | ".join(cells), " | ".join(ratios)))
+PY
