@@ -1,10 +1,9 @@
 import NIOCore
 
-/// Tells the protocol handler, on its event loop, when the request loop or a body reader wants
-/// more, or has gone: the delegate of the sequences that carry requests and bodies.
+/// Tells the protocol handler, on its event loop, when a body reader wants more, or has gone:
+/// the delegate of the sequences that carry request bodies.
 struct Demand: NIOAsyncSequenceProducerDelegate {
     enum Stream: Sendable {
-        case requests
         /// The body of the request with this sequence number.
         case body(Int)
     }

@@ -134,20 +134,11 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         let acceptExecutor = executors[ObjectIdentifier(serverChannel.channel.eventLoop)]
         await withTaskExecutorPreference(acceptExecutor) {
             await withGracefulShutdownHandler {
-                await withDiscardingTaskGroup { tasks in
-                    do {
-                        try await serverChannel.executeThenClose { inbound in
-                            for try await connection in inbound {
-                                let executor = self.configuration.runsHandlersOnEventLoop
-                                    ? executors[ObjectIdentifier(connection.channel.eventLoop)] : nil
-                                tasks.addTask(executorPreference: executor) {
-                                    await connection.run(responder: self.responder)
-                                }
-                            }
-                        }
-                    } catch {
-                        self.logger.debug("stopped accepting", metadata: ["error": "\(error)"])
-                    }
+                // Cancelled, the server closes every connection, which ends their request loops.
+                await withTaskCancellationHandler {
+                    await self.accept(from: serverChannel, executors: executors)
+                } onCancel: {
+                    self.closeAllConnections()
                 }
             } onGracefulShutdown: {
                 _ = self.initiateShutdown()
@@ -156,6 +147,29 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         self.state.withLockedValue { state in
             if case .stopping(let forceClose) = state { forceClose.cancel() }
             state = .stopped
+        }
+    }
+
+    /// Serves each accepted connection in a child task, on its event loop, until the listening
+    /// socket closes and every connection has ended.
+    private func accept(
+        from serverChannel: NIOAsyncChannel<HTTPServerConnection, Never>,
+        executors: [ObjectIdentifier: EventLoopTaskExecutor]
+    ) async {
+        await withDiscardingTaskGroup { tasks in
+            do {
+                try await serverChannel.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        let executor = self.configuration.runsHandlersOnEventLoop
+                            ? executors[ObjectIdentifier(connection.channel.eventLoop)] : nil
+                        tasks.addTask(executorPreference: executor) {
+                            await connection.run(responder: self.responder)
+                        }
+                    }
+                }
+            } catch {
+                self.logger.debug("stopped accepting", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -177,13 +191,12 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         )
         try channel.pipeline.syncOperations.addHandler(handler)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-        let requests = handler.makeRequestQueue(loopBound: bound)
         let id = ObjectIdentifier(channel)
         self.connections.withLockedValue { $0[id] = channel }
         channel.closeFuture.whenComplete { _ in
             self.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
         }
-        return HTTPServerConnection(channel: channel, handler: bound, requests: requests, isSecure: info.isSecure)
+        return HTTPServerConnection(channel: channel, handler: bound, isSecure: info.isSecure)
     }
 
     /// Stops accepting and tells every connection to close once it has answered; returns the

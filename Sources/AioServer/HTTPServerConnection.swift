@@ -6,12 +6,23 @@ import NIOCore
 struct HTTPServerConnection: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<HTTPServerHandler>
-    let requests: HTTPServerHandler.RequestQueue
     let isSecure: Bool
+
+    /// The next request (or failure) the handler parsed, or nil once the connection has closed.
+    /// On the connection's event loop, a queued item costs no suspension.
+    private func nextItem() async -> ConnectionItem? {
+        if self.handler.eventLoop.inEventLoop, let ready = self.handler.value.takeItem() {
+            return ready
+        }
+        let handler = self.handler
+        return await withUnsafeContinuation { continuation in
+            Demand.onLoop(handler) { $0.waitForItem(continuation) }
+        }
+    }
 
     /// Answers the connection's requests in order until it closes.
     func run(responder: some HTTPResponder) async {
-        for await item in self.requests {
+        while let item = await self.nextItem() {
             switch item {
             case .request(let request, let state):
                 let link = ConnectionLink(handler: self.handler, state: state, isSecure: self.isSecure)
@@ -26,7 +37,7 @@ struct HTTPServerConnection: Sendable {
                 _ = try? await link.run { handler, state in handler.writeError(error, state: state) }
             }
         }
-        // The loop ends when the connection closes or the task is cancelled (forced shutdown).
+        // The loop ends when the connection closes (forced shutdown closes every connection).
         self.channel.close(promise: nil)
     }
 }

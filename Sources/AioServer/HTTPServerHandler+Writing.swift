@@ -7,12 +7,11 @@ extension HTTPServerHandler {
     /// Writes a whole response with a buffered body.
     func writeWhole(_ response: HTTPResponse, body: ByteBuffer, state: ResponseState) throws {
         try self.checkWritable(state)
-        var response = response
-        let framing = self.prepare(&response, state: state, bodyLength: body.readableBytes)
+        let (framing, fields) = self.prepare(response, state: state, bodyLength: body.readableBytes)
         state.headWritten = true
         let inline = framing != .none && body.readableBytes <= 16384
-        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 32 + (inline ? body.readableBytes : 0))
-        state.headBytes = buffer.writeResponseHead(response)
+        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 48 + (inline ? body.readableBytes : 0))
+        state.headBytes = buffer.writeResponseHead(response, serverFields: fields)
         if framing == .none {
             self.write(.byteBuffer(buffer), flush: true, promise: nil)
         } else if inline {
@@ -30,11 +29,11 @@ extension HTTPServerHandler {
     /// Writes the head of a streamed response; the body follows through ``writeBody(_:state:)``.
     func writeHead(_ response: HTTPResponse, contentLength: Int?, state: ResponseState) throws {
         try self.checkWritable(state)
-        var response = response
-        state.framing = self.prepare(&response, state: state, bodyLength: contentLength)
+        let (framing, fields) = self.prepare(response, state: state, bodyLength: contentLength)
+        state.framing = framing
         state.headWritten = true
-        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 32)
-        state.headBytes = buffer.writeResponseHead(response)
+        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 48)
+        state.headBytes = buffer.writeResponseHead(response, serverFields: fields)
         self.write(.byteBuffer(buffer), flush: true, promise: nil)
     }
 
@@ -151,32 +150,33 @@ extension HTTPServerHandler {
         guard !state.headWritten else { throw ResponseAlreadyWritten() }
         precondition(self.pending.first === state, "responses are written in request order")
     }
-    /// Fills in the fields the server owns and decides framing and persistence of `response`
-    /// to the oldest owed request.
-    func prepare(_ response: inout HTTPResponse, state: ResponseState, bodyLength: Int?) -> ResponseFraming {
+    /// Decides framing and persistence of `response` to the oldest owed request, and the fields
+    /// the server writes in place of the response's own (`Content-Length` or chunked,
+    /// `Connection`, `Date`, `Server`).
+    func prepare(_ response: HTTPResponse, state: ResponseState, bodyLength: Int?) -> (ResponseFraming, ServerFields) {
         let status = response.status.code
         let noBody = state.request.request.method == .head || status == 204 || status == 304 || status < 200
+        var fields = ServerFields(date: self.dates.current(), server: self.configuration.serverName)
         var framing: ResponseFraming
         if noBody {
             framing = .none
             if status == 204 || status < 200 {
-                response.headerFields[.contentLength] = nil
-                response.headerFields[.transferEncoding] = nil
+                fields.framing = .none
             } else if let bodyLength {
-                response.headerFields[.contentLength] = String(bodyLength)
+                fields.framing = .contentLength(bodyLength)
             }
         } else if let bodyLength {
             framing = .length(bodyLength)
-            response.headerFields[.transferEncoding] = nil
-            response.headerFields[.contentLength] = String(bodyLength)
+            fields.framing = .contentLength(bodyLength)
         } else if let declared = response.headerFields[.contentLength].flatMap(Int.init), declared >= 0 {
             framing = .length(declared)
-            response.headerFields[.transferEncoding] = nil
+            fields.framing = .contentLength(declared)
         } else if state.request.version == .http1_1 {
             framing = .chunked
-            response.headerFields[.transferEncoding] = "chunked"
+            fields.framing = .chunked
         } else {
             framing = .untilClose
+            fields.framing = .none
             state.closeAfter = true
         }
         if self.closeWhenDone && self.pending.count == 1 {
@@ -190,21 +190,15 @@ extension HTTPServerHandler {
             }
         }
         if state.closeAfter {
-            response.headerFields[.connection] = "close"
+            fields.connection = "close"
         } else if state.request.version == .http1_0 {
-            response.headerFields[.connection] = "keep-alive"
-        }
-        if response.headerFields[.date] == nil {
-            response.headerFields[.date] = self.dates.current()
-        }
-        if let server = self.configuration.serverName, response.headerFields[.server] == nil {
-            response.headerFields[.server] = server
+            fields.connection = "keep-alive"
         }
         state.status = status
         if self.observers.accessLog != nil {
             state.responseFields = response.headerFields
         }
-        return framing
+        return (framing, fields)
     }
 
     /// Writes bytes of the oldest owed response; `promise` completes once they are written.

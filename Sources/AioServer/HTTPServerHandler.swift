@@ -23,10 +23,6 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
-    typealias RequestQueue = NIOAsyncSequenceProducer<
-        ConnectionItem, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, Demand
-    >
-
     /// The request being received, while its body is still arriving.
     private struct Receiving {
         var sequence: Int
@@ -43,7 +39,10 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var parser: HTTPRequestParser
     private var input = ByteBuffer()
     private(set) var context: ChannelHandlerContext!
-    private var requestSource: RequestQueue.Source!
+    /// Items for the request loop, oldest first, and the loop when it waits for one.
+    private var queued = CircularBuffer<ConnectionItem>(initialCapacity: 4)
+    private var itemWaiter: UnsafeContinuation<ConnectionItem?, Never>?
+    private var queueFinished = false
     /// Responses owed, oldest first.
     var pending = CircularBuffer<ResponseState>(initialCapacity: 4)
     private var receiving: Receiving?
@@ -65,8 +64,13 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Close once every owed response is written (graceful shutdown, errors).
     var closeWhenDone = false
     private(set) var closed = false
-    private var headTimer: Scheduled<Void>?
-    private var idleTimer: Scheduled<Void>?
+    /// One timer watches both the idle and the head deadlines; moving a deadline later costs no
+    /// rescheduling, the timer re-arms itself when it fires early.
+    private var connectionTimer: (task: Scheduled<Void>, deadline: NIODeadline)?
+    /// Since when the connection has been idle between requests.
+    private var idleSince: NIODeadline?
+    /// Since when the current request head has been arriving.
+    private var headSince: NIODeadline?
     private var bodyTimer: Scheduled<Void>?
     private var writeTimer: Scheduled<Void>?
     var dates = DateCache()
@@ -81,15 +85,47 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.parser = HTTPRequestParser(configuration: parser)
     }
 
-    /// Makes the sequence of requests the connection's loop reads; call once, on the event loop.
-    func makeRequestQueue(loopBound: NIOLoopBound<HTTPServerHandler>) -> RequestQueue {
-        let made = RequestQueue.makeSequence(
-            backPressureStrategy: .init(lowWatermark: 1, highWatermark: max(1, self.configuration.maxPipelinedRequests)),
-            finishOnDeinit: false,
-            delegate: Demand(stream: .requests, handler: loopBound)
-        )
-        self.requestSource = made.source
-        return made.sequence
+    // MARK: The request queue
+
+    /// Hands `item` to the request loop, or keeps it; reading stops once `maxPipelinedRequests`
+    /// wait.
+    private func enqueue(_ item: ConnectionItem) {
+        if let waiter = self.itemWaiter {
+            self.itemWaiter = nil
+            waiter.resume(returning: item)
+            return
+        }
+        self.queued.append(item)
+        if self.queued.count >= max(1, self.configuration.maxPipelinedRequests) {
+            self.pausedForRequests = true
+        }
+    }
+
+    /// The next item for the request loop: `.some(item)`, `.some(nil)` once the connection has
+    /// closed, or nil when the loop has to wait.
+    func takeItem() -> ConnectionItem?? {
+        guard !self.queued.isEmpty else { return self.queueFinished ? .some(nil) : nil }
+        let item = self.queued.removeFirst()
+        if self.pausedForRequests, self.queued.isEmpty, !self.parser.isUpgraded {
+            self.pausedForRequests = false
+            self.resumeReading()
+        }
+        return .some(item)
+    }
+
+    /// Parks the request loop until an item arrives.
+    func waitForItem(_ continuation: UnsafeContinuation<ConnectionItem?, Never>) {
+        if let ready = self.takeItem() {
+            continuation.resume(returning: ready)
+        } else {
+            self.itemWaiter = continuation
+        }
+    }
+
+    private func finishQueue() {
+        self.queueFinished = true
+        self.itemWaiter?.resume(returning: nil)
+        self.itemWaiter = nil
     }
 
     // MARK: Channel events
@@ -112,7 +148,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             source.finish(ConnectionClosed())
         }
         self.receiving = nil
-        self.requestSource?.finish()
+        self.finishQueue()
         for state in self.pending { state.connectionClosed() }
         self.pending.removeAll()
         context.fireChannelInactive()
@@ -121,9 +157,8 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = self.unwrapInboundIn(data)
         if self.stopReading { return }
-        self.idleTimer?.cancel()
-        self.idleTimer = nil
-        if self.parser.isIdle, self.receiving == nil, self.headTimer == nil {
+        self.idleSince = nil
+        if self.headSince == nil, self.parser.isIdle, self.receiving == nil {
             self.startHeadTimer()
         }
         if self.input.readableBytes == 0 {
@@ -197,8 +232,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func received(_ head: HTTPRequestHead) {
-        self.headTimer?.cancel()
-        self.headTimer = nil
+        self.headSince = nil
         let sequence = self.nextSequence
         self.nextSequence += 1
         if let limit = self.configuration.maxRequestBodySize, case .contentLength(let length) = head.framing,
@@ -229,10 +263,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.startBodyTimer()
         }
         let request = ServerRequest(head: head, body: body, connection: self.connectionInfo)
-        let bound = NIOLoopBound(state, eventLoop: self.context.eventLoop)
-        if self.requestSource.yield(.request(request, bound)) == .stopProducing {
-            self.pausedForRequests = true
-        }
+        self.enqueue(.request(request, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
     }
 
     private func receivedBody(_ bytes: ByteBuffer) {
@@ -296,7 +327,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state.closeAfter = true
         self.nextSequence += 1
         self.pending.append(state)
-        _ = self.requestSource.yield(.failure(error, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
+        self.enqueue(.failure(error, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
     }
 
     private func endOfInput() {
@@ -324,9 +355,6 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func demandReturned(_ stream: Demand.Stream) {
         switch stream {
-        case .requests:
-            guard self.pausedForRequests, !self.parser.isUpgraded else { return }
-            self.pausedForRequests = false
         case .body(let sequence):
             guard var receiving = self.receiving, receiving.sequence == sequence else { return }
             if receiving.expectsContinue {
@@ -342,8 +370,6 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func consumerTerminated(_ stream: Demand.Stream) {
         switch stream {
-        case .requests:
-            self.context.close(promise: nil)
         case .body(let sequence):
             // The handler dropped the body: the rest is read and discarded, unless its response
             // decides to close instead.
@@ -400,20 +426,48 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func startIdleTimer() {
-        guard let timeout = self.configuration.idleTimeout, !self.closed else { return }
-        self.idleTimer?.cancel()
-        self.idleTimer = self.context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [weak self] in
-            guard let self, self.pending.isEmpty, self.parser.isIdle else { return }
-            self.context.close(promise: nil)
-        }
+        guard self.configuration.idleTimeout != nil else { return }
+        self.idleSince = .now()
+        self.armConnectionTimer()
     }
 
     private func startHeadTimer() {
-        guard let timeout = self.configuration.headReadTimeout, !self.closed else { return }
-        self.headTimer = self.context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [weak self] in
-            guard let self else { return }
+        guard self.configuration.headReadTimeout != nil else { return }
+        self.headSince = .now()
+        self.armConnectionTimer()
+    }
+
+    /// Schedules the connection timer for the nearest of the idle and head deadlines. A timer
+    /// already due no later is kept: it re-arms itself when it fires, so on a busy keep-alive
+    /// connection, whose deadlines only move forward, one timer serves many requests.
+    private func armConnectionTimer() {
+        guard !self.closed, let deadline = self.nearestDeadline else { return }
+        if let timer = self.connectionTimer {
+            if timer.deadline <= deadline { return }
+            timer.task.cancel()
+        }
+        let task = self.context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] () -> Void in
+            self?.connectionTimerFired()
+        }
+        self.connectionTimer = (task, deadline)
+    }
+
+    private var nearestDeadline: NIODeadline? {
+        let idle = zip(self.idleSince, self.configuration.idleTimeout).map { $0 + .init($1) }
+        let head = zip(self.headSince, self.configuration.headReadTimeout).map { $0 + .init($1) }
+        switch (idle, head) {
+        case (let idle?, let head?): return min(idle, head)
+        case (let deadline?, nil), (nil, let deadline?): return deadline
+        case (nil, nil): return nil
+        }
+    }
+
+    private func connectionTimerFired() {
+        self.connectionTimer = nil
+        let now = NIODeadline.now()
+        if let since = self.headSince, let timeout = self.configuration.headReadTimeout, now >= since + .init(timeout) {
             self.logger.debug("closing a connection whose request head was too slow")
-            self.headTimer = nil
+            self.headSince = nil
             if self.pending.isEmpty {
                 self.refuse(RequestTimeout("The request head took too long"))
             } else {
@@ -421,6 +475,13 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.closeWhenDone = true
             }
         }
+        if let since = self.idleSince, let timeout = self.configuration.idleTimeout, now >= since + .init(timeout),
+            self.pending.isEmpty, self.parser.isIdle
+        {
+            self.context.close(promise: nil)
+            return
+        }
+        self.armConnectionTimer()
     }
 
     private func startBodyTimer() {
@@ -442,8 +503,8 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func cancelTimers() {
-        for timer in [self.headTimer, self.idleTimer, self.bodyTimer, self.writeTimer] { timer?.cancel() }
-        (self.headTimer, self.idleTimer, self.bodyTimer, self.writeTimer) = (nil, nil, nil, nil)
+        for timer in [self.connectionTimer?.task, self.bodyTimer, self.writeTimer] { timer?.cancel() }
+        (self.connectionTimer, self.bodyTimer, self.writeTimer) = (nil, nil, nil)
     }
 }
 
@@ -453,4 +514,10 @@ extension HTTPBodyFraming {
         if case .contentLength(let length) = self { return length - received }
         return nil
     }
+}
+
+/// Both values, when both are there.
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

@@ -59,24 +59,92 @@ extension ByteBuffer {
     /// replaced by the standard one for the code.
     @discardableResult
     public mutating func writeResponseHead(_ response: HTTPResponse, version: HTTPVersion = .http1_1) -> Int {
-        let start = self.writerIndex
+        self.writeResponseHead(response, version: version, serverFields: ServerFields())
+    }
+
+    /// Writes a response head with the fields a server owns in place of the response's own:
+    /// framing and `Connection` replace any the response has, `Date` and `Server` are added only
+    /// where it has none. One pass over the fields, straight into the buffer.
+    @discardableResult
+    public mutating func writeResponseHead(
+        _ response: HTTPResponse,
+        version: HTTPVersion = .http1_1,
+        serverFields: ServerFields
+    ) -> Int {
         let status = response.status
-        self.writeVersion(version)
-        self.writeInteger(HTTPByte.sp)
         let code = status.code
-        self.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code / 100))
-        self.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))
-        self.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code % 10))
-        self.writeInteger(HTTPByte.sp)
-        // The reason phrase is ISO Latin 1; swift-http-types has already replaced anything else.
-        // An empty one gets the standard phrase, as clients and logs expect one.
         let reason = status.reasonPhrase.isEmpty ? ReasonPhrase.standard(for: code) ?? "" : status.reasonPhrase
-        for scalar in reason.unicodeScalars {
-            self.writeInteger(UInt8(truncatingIfNeeded: scalar.value))
+        let fields = response.headerFields
+        var hasDate = false
+        var hasServer = false
+        var capacity = 64 + reason.utf8.count
+        for field in fields {
+            capacity += field.name.rawName.utf8.count + 4 + field.withUnsafeBytesOfValue { $0.count }
+            switch ServerFields.role(of: field.name) {
+            case .date: hasDate = true
+            case .server: hasServer = true
+            default: break
+            }
         }
-        self.writeStaticString("\r\n")
-        self.writeFieldSection(response.headerFields)
-        return self.writerIndex - start
+        let date = hasDate ? nil : serverFields.date
+        let server = hasServer ? nil : serverFields.server
+        capacity += (date?.utf8.count ?? 0) + (server?.utf8.count ?? 0) + (serverFields.connection?.utf8.count ?? 0) + 120
+
+        self.reserveCapacity(minimumWritableBytes: capacity)
+        return self.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { raw in
+            var out = RawWriter(base: raw.baseAddress!)
+            out.append("HTTP/")
+            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.major))
+            out.append(byte: UInt8(ascii: "."))
+            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.minor))
+            out.append(byte: HTTPByte.sp)
+            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + code / 100))
+            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))
+            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + code % 10))
+            out.append(byte: HTTPByte.sp)
+            // The reason phrase is ISO Latin 1; swift-http-types has already replaced anything else.
+            for scalar in reason.unicodeScalars { out.append(byte: UInt8(truncatingIfNeeded: scalar.value)) }
+            out.append("\r\n")
+            for field in fields {
+                switch ServerFields.role(of: field.name) {
+                case .contentLength where serverFields.replacesFraming, .transferEncoding where serverFields.replacesFraming:
+                    continue
+                case .connection where serverFields.connection != nil: continue
+                default: break
+                }
+                out.append(string: field.name.rawName)
+                out.append(": ")
+                field.withUnsafeBytesOfValue { out.append(bytes: UnsafeRawBufferPointer($0)) }
+                out.append("\r\n")
+            }
+            switch serverFields.framing {
+            case .contentLength(let length):
+                out.append("Content-Length: ")
+                out.append(decimal: length)
+                out.append("\r\n")
+            case .chunked:
+                out.append("Transfer-Encoding: chunked\r\n")
+            case .none, .asIs:
+                break
+            }
+            if let connection = serverFields.connection {
+                out.append("Connection: ")
+                out.append(string: connection)
+                out.append("\r\n")
+            }
+            if let date {
+                out.append("Date: ")
+                out.append(string: date)
+                out.append("\r\n")
+            }
+            if let server {
+                out.append("Server: ")
+                out.append(string: server)
+                out.append("\r\n")
+            }
+            out.append("\r\n")
+            return out.count
+        }
     }
 
     /// Writes `name: value` lines and the empty line that ends a head or trailer section.
@@ -124,5 +192,107 @@ extension String {
     func withContiguousUTF8<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         var copy = self
         return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Fields a server writes into a response head in place of the response's own
+/// (see ``NIOCore/ByteBuffer/writeResponseHead(_:version:serverFields:)``).
+public struct ServerFields: Sendable, Hashable {
+    /// How the body is framed.
+    public enum Framing: Sendable, Hashable {
+        /// The response's own `Content-Length` and `Transfer-Encoding` are written as they are.
+        case asIs
+        /// No body: the response's own framing fields are dropped and none written.
+        case none
+        /// `Content-Length: n`, replacing the response's own framing fields.
+        case contentLength(Int)
+        /// `Transfer-Encoding: chunked`, replacing the response's own framing fields.
+        case chunked
+    }
+
+    /// The framing to write.
+    public var framing: Framing
+    /// `Connection` to write in place of the response's own, if any.
+    public var connection: String?
+    /// `Date` to write when the response has none.
+    public var date: String?
+    /// `Server` to write when the response has none.
+    public var server: String?
+
+    /// Fields to write: by default none, and the response's own left as they are.
+    public init(framing: Framing = .asIs, connection: String? = nil, date: String? = nil, server: String? = nil) {
+        self.framing = framing
+        self.connection = connection
+        self.date = date
+        self.server = server
+    }
+
+    var replacesFraming: Bool { self.framing != .asIs }
+
+    enum Role {
+        case other, contentLength, transferEncoding, connection, date, server
+    }
+
+    /// What a response field is to the server, by its canonical name.
+    @inline(__always)
+    static func role(of name: HTTPField.Name) -> Role {
+        let canonical = name.canonicalName
+        switch canonical.utf8.count {
+        case 4 where canonical == "date": return .date
+        case 6 where canonical == "server": return .server
+        case 10 where canonical == "connection": return .connection
+        case 14 where canonical == "content-length": return .contentLength
+        case 17 where canonical == "transfer-encoding": return .transferEncoding
+        default: return .other
+        }
+    }
+}
+
+/// Appends bytes at a raw pointer; the caller reserved the room.
+struct RawWriter {
+    let base: UnsafeMutableRawPointer
+    private(set) var count = 0
+
+    init(base: UnsafeMutableRawPointer) {
+        self.base = base
+    }
+
+    @inline(__always)
+    mutating func append(byte: UInt8) {
+        self.base.storeBytes(of: byte, toByteOffset: self.count, as: UInt8.self)
+        self.count += 1
+    }
+
+    @inline(__always)
+    mutating func append(bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        (self.base + self.count).copyMemory(from: source, byteCount: bytes.count)
+        self.count += bytes.count
+    }
+
+    @inline(__always)
+    mutating func append(_ text: StaticString) {
+        self.append(bytes: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    mutating func append(string: String) {
+        var string = string
+        string.withUTF8 { self.append(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func append(decimal value: Int) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var remaining = value
+        var length = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - length] = UInt8(truncatingIfNeeded: 0x30 + remaining % 10)
+                remaining /= 10
+                length += 1
+            } while remaining > 0
+            self.append(bytes: UnsafeRawBufferPointer(rebasing: buffer[(20 - length)...]))
+        }
     }
 }

@@ -233,9 +233,11 @@ struct ServerTests {
         }
     }
 
-    @Test func slowHeadTimesOut() async throws {
+    /// The head deadline is enforced even while a much later idle deadline is pending.
+    @Test(.timeLimit(.minutes(1))) func slowHeadTimesOut() async throws {
         var configuration = ServerConfiguration()
         configuration.headReadTimeout = .milliseconds(100)
+        configuration.idleTimeout = .seconds(600)
         try await withTestServer(responder: TestResponder(), configuration: configuration) { server in
             let connection = try await server.connect()
             try await connection.send("GET / HTTP/1.1\r\nHost:")

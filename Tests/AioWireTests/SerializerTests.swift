@@ -37,6 +37,50 @@ struct SerializerTests {
         #expect(String(buffer: buffer) == "HTTP/1.1 418 I'm a teapot\r\n\r\n")
     }
 
+    @Test func serverFieldsReplaceFramingAndConnection() {
+        var response = HTTPResponse(status: .ok)
+        response.headerFields[.contentType] = "text/plain"
+        response.headerFields[.contentLength] = "99"
+        response.headerFields[.transferEncoding] = "chunked"
+        response.headerFields[.connection] = "keep-alive"
+        response.headerFields[.date] = "Mine"
+        var buffer = ByteBuffer()
+        let fields = ServerFields(framing: .contentLength(12345), connection: "close", date: "Theirs", server: "aio")
+        let written = buffer.writeResponseHead(response, serverFields: fields)
+        let expected =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nDate: Mine\r\n"
+            + "Content-Length: 12345\r\nConnection: close\r\nServer: aio\r\n\r\n"
+        #expect(String(buffer: buffer) == expected)
+        #expect(written == expected.utf8.count)
+
+        buffer.clear()
+        buffer.writeResponseHead(response, serverFields: ServerFields(framing: .none))
+        #expect(
+            String(buffer: buffer)
+                == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: keep-alive\r\nDate: Mine\r\n\r\n"
+        )
+
+        buffer.clear()
+        buffer.writeResponseHead(HTTPResponse(status: .noContent), serverFields: ServerFields(framing: .chunked))
+        #expect(String(buffer: buffer) == "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n")
+    }
+
+    /// Many and long fields still fit: the single pass reserves what it writes.
+    @Test func serverFieldsWithLargeHead() {
+        var response = HTTPResponse(status: .ok)
+        var expected = "HTTP/1.1 200 OK\r\n"
+        for index in 0..<200 {
+            let value = String(repeating: "v", count: index * 7)
+            response.headerFields.append(HTTPField(name: HTTPField.Name("X-F\(index)")!, value: value))
+            expected += "X-F\(index): \(value)\r\n"
+        }
+        expected += "Server: aio\r\n\r\n"
+        var buffer = ByteBuffer()
+        buffer.writeResponseHead(response, serverFields: ServerFields(server: "aio"))
+        #expect(String(buffer: buffer) == expected)
+        #expect(buffer.readableBytes > 100_000)
+    }
+
     static let injections: [(String?, String)] = [
         ("/a\r\nX-Injected: 1", "request-target"),
         ("/a b", "request-target"),
