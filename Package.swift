@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AioWire", targets: ["AioWire"]),
         .library(name: "AioStreams", targets: ["AioStreams"]),
         .library(name: "AioServer", targets: ["AioServer"]),
+        .library(name: "AioMultipart", targets: ["AioMultipart"]),
         .library(name: "AioWeb", targets: ["AioWeb"]),
         .library(name: "AioTesting", targets: ["AioTesting"]),
         .executable(name: "aio", targets: ["aio"]),
@@ -42,6 +43,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "AioMultipart",
+            dependencies: [
+                "AioWire",
+                "AioStreams",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
+        .target(
             name: "AioServer",
             dependencies: [
                 "AioWire",
@@ -61,6 +73,7 @@ let package = Package(
             name: "AioWeb",
             dependencies: [
                 "AioServer",
+                "AioMultipart",
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -84,7 +97,7 @@ let package = Package(
         ),
         .target(
             name: "AioHTTP",
-            dependencies: ["AioWire", "AioStreams", "AioServer", "AioWeb"]
+            dependencies: ["AioWire", "AioStreams", "AioMultipart", "AioServer", "AioWeb"]
         ),
         .executableTarget(
             name: "aio",
@@ -128,6 +141,15 @@ let package = Package(
                 "AioTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "AioMultipartTests",
+            dependencies: [
+                "AioMultipart",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 @_exported import AioStreams
 @_exported import AioWire
+@_exported import AioMultipart
 @_exported import AioServer
 @_exported import AioWeb

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import AioMultipart
 import AioServer
 import AioWire
 import HTTPTypes

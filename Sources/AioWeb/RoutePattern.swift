@@ -1,3 +1,5 @@
+import AioMultipart
+
 /// A compiled route path such as `/users/{id}`, `/files/{name:[a-z]+}.txt` or `/static/{tail:.*}`.
 ///
 /// Variables match one path segment (`[^/]+` unless a regex is given); a variable alone in the

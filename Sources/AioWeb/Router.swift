@@ -1,3 +1,4 @@
+import AioMultipart
 import AioWire
 import HTTPTypes
 import NIOConcurrencyHelpers

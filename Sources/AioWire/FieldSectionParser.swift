@@ -16,6 +16,8 @@ struct FieldSectionParser: Sendable {
         case responseHead
         /// A trailer section: framing and routing fields are refused (RFC 9110 §6.5.1).
         case trailers
+        /// The header section of a MIME body part: no field has a special role.
+        case bodyPart
     }
 
     let kind: Kind
@@ -122,7 +124,7 @@ struct FieldSectionParser: Sendable {
         let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
 
         let known = KnownFieldName.match(nameBytes)
-        let role = known?.role ?? .other
+        let role = self.kind == .bodyPart ? FieldRole.other : known?.role ?? .other
         if role != .other {
             if self.kind == .trailers, role == .contentLength || role == .transferEncoding || role == .host {
                 throw InvalidHeader(

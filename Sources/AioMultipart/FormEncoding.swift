@@ -29,8 +29,8 @@ public enum FormEncoding {
         var index = 0
         while index < utf8.count {
             let byte = utf8[index]
-            if byte == UInt8(ascii: "%"), index + 2 < utf8.count, let high = hexValue(utf8[index + 1]),
-                let low = hexValue(utf8[index + 2])
+            if byte == UInt8(ascii: "%"), index + 2 < utf8.count, let high = Hex.value(utf8[index + 1]),
+                let low = Hex.value(utf8[index + 2])
             {
                 bytes.append(high << 4 | low)
                 index += 3
@@ -44,7 +44,6 @@ public enum FormEncoding {
 
     /// Escapes every byte but ALPHA, DIGIT and `-._~` (and, with `allowed`, those too).
     public static func percentEncode(_ text: some StringProtocol, spaceAsPlus: Bool = false, allowed: Set<UInt8> = []) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
         var bytes: [UInt8] = []
         for byte in text.utf8 {
             switch byte {
@@ -57,18 +56,9 @@ public enum FormEncoding {
             case _ where allowed.contains(byte):
                 bytes.append(byte)
             default:
-                bytes += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
+                Hex.escape(byte, into: &bytes)
             }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

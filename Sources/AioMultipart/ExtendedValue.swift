@@ -1,0 +1,173 @@
+/// RFC 8187 extended parameter values (`UTF-8'en'%e2%82%ac%20rates`) and RFC 2231 parameter
+/// continuations (`filename*0*=…; filename*1=…`).
+enum ExtendedValue {
+    /// Why an extended value was refused.
+    struct Problem: Error {
+        let reason: String
+    }
+
+    /// The charsets RFC 8187 §3.2.1 requires recipients to support.
+    enum Charset {
+        case utf8
+        case latin1
+
+        init?(_ name: some StringProtocol) {
+            switch name.lowercased() {
+            case "utf-8": self = .utf8
+            case "iso-8859-1": self = .latin1
+            default: return nil
+            }
+        }
+
+        /// `bytes` as text in this charset; nil when they are not valid in it.
+        func decode(_ bytes: [UInt8]) -> String? {
+            switch self {
+            case .utf8: String(validating: bytes, as: UTF8.self)
+            case .latin1: String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+            }
+        }
+
+        /// `text` as bytes in this charset; nil when a character cannot be written in it.
+        func encode(_ text: String) -> [UInt8]? {
+            switch self {
+            case .utf8: return Array(text.utf8)
+            case .latin1:
+                var bytes: [UInt8] = []
+                for scalar in text.unicodeScalars {
+                    guard scalar.value < 0x100 else { return nil }
+                    bytes.append(UInt8(scalar.value))
+                }
+                return bytes
+            }
+        }
+    }
+
+    /// Decodes `charset'language'value-chars`: the charset must be UTF-8 or ISO-8859-1, every
+    /// byte an `attr-char` or a `%XX` escape, and the result free of control characters.
+    static func decode(_ text: String) -> Result<String, Problem> {
+        let pieces = text.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+        guard pieces.count == 3 else { return .failure(Problem(reason: "not charset'language'value")) }
+        guard let charset = Charset(pieces[0]) else {
+            return .failure(Problem(reason: "unsupported charset '\(pieces[0])'"))
+        }
+        return Self.decode(pieces[2], charset: charset)
+    }
+
+    /// Percent-decodes `text` and reads the bytes in `charset`.
+    static func decode(_ text: Substring, charset: Charset) -> Result<String, Problem> {
+        guard let bytes = Self.percentDecoded(text) else {
+            return .failure(Problem(reason: "malformed percent-encoding"))
+        }
+        guard let decoded = charset.decode(bytes) else {
+            return .failure(Problem(reason: "bytes that are not \(charset == .utf8 ? "UTF-8" : "ISO-8859-1")"))
+        }
+        guard !decoded.unicodeScalars.contains(where: Self.isControl) else {
+            return .failure(Problem(reason: "control characters"))
+        }
+        return .success(decoded)
+    }
+
+    /// The bytes of `text` with `%XX` escapes resolved; nil for a byte outside `attr-char` or a
+    /// broken escape.
+    static func percentDecoded(_ text: Substring) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < utf8.count, let high = Hex.value(utf8[index + 1]), let low = Hex.value(utf8[index + 2])
+                else { return nil }
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                guard Self.isAttributeChar(byte) else { return nil }
+                bytes.append(byte)
+                index += 1
+            }
+        }
+        return bytes
+    }
+
+    /// `UTF-8''` followed by `text`'s bytes, `attr-char`s as they are and the rest escaped.
+    static func encode(_ text: String) -> String {
+        var bytes = Array("UTF-8''".utf8)
+        for byte in text.utf8 {
+            if Self.isAttributeChar(byte) {
+                bytes.append(byte)
+            } else {
+                Hex.escape(byte, into: &bytes)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `name` is an RFC 2231 section: `base*N` or `base*N*`.
+    static func isContinuation(_ name: String) -> Bool {
+        Self.section(of: name) != nil
+    }
+
+    /// The base name, index and whether the section is encoded, for `base*N` and `base*N*`;
+    /// nil for other names. An index with a leading zero is no section (RFC 2231 §3).
+    static func section(of name: String) -> (base: Substring, index: Int, encoded: Bool)? {
+        guard let star = name.firstIndex(of: "*") else { return nil }
+        var digits = name[name.index(after: star)...]
+        let encoded = digits.hasSuffix("*")
+        if encoded { digits = digits.dropLast() }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            digits == "0" || !digits.hasPrefix("0"), digits.count < 6, let index = Int(digits)
+        else { return nil }
+        return (name[..<star], index, encoded)
+    }
+
+    /// The sections of parameter `name` joined in index order from `*0` up to the first gap,
+    /// decoded with the charset `*0*` names; nil without a `*0` section or when decoding fails.
+    static func joinContinuations(_ parameters: [String: String], name: String) -> String? {
+        var sections: [Int: (value: String, encoded: Bool)] = [:]
+        for (key, value) in parameters {
+            guard let section = Self.section(of: key), section.base == name else { continue }
+            sections[section.index] = (value, section.encoded)
+        }
+        guard let first = sections[0] else { return nil }
+        var charset = Charset.utf8
+        var bytes: [UInt8] = []
+        var index = 0
+        while let section = sections[index] {
+            var value = Substring(section.value)
+            if index == 0, first.encoded {
+                let pieces = value.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+                guard pieces.count == 3, let named = Charset(pieces[0]) else { return nil }
+                charset = named
+                value = pieces[2]
+            }
+            if section.encoded {
+                guard let decoded = Self.percentDecoded(value) else { return nil }
+                bytes += decoded
+            } else {
+                guard let encoded = charset.encode(String(value)) else { return nil }
+                bytes += encoded
+            }
+            index += 1
+        }
+        guard let text = charset.decode(bytes), !text.unicodeScalars.contains(where: Self.isControl) else { return nil }
+        return text
+    }
+
+    /// `attr-char` of RFC 8187: ALPHA, DIGIT and ``!#$&+-.^_`|~``.
+    static func isAttributeChar(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "+"), UInt8(ascii: "-"),
+            UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0)
+    }
+}

@@ -1,0 +1,32 @@
+import HTTPTypes
+import NIOCore
+
+/// Reads a header section that is not part of an HTTP head: the headers of a MIME body part
+/// (RFC 2046 §5.1, RFC 7578 §4.8), with the same rules and limits as HTTP field lines.
+///
+/// Feed it bytes as they come; it consumes complete lines and returns the fields once the empty
+/// line that ends the section has been read.
+///
+/// ```swift
+/// var reader = FieldSectionReader()
+/// if let headers = try reader.read(&buffer) { … }   // nil: more bytes needed
+/// ```
+public struct FieldSectionReader: Sendable {
+    private var parser = FieldSectionParser(kind: .bodyPart)
+    private let configuration: HTTPParserConfiguration
+    private var consumed = 0
+
+    /// A reader enforcing `configuration`'s field-line length, section length and field count.
+    public init(configuration: HTTPParserConfiguration = HTTPParserConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Consumes the complete lines in `buffer`; returns the fields once the section has ended,
+    /// nil while it has not. Throws ``InvalidHeader`` or ``LineTooLong`` for a bad section.
+    public mutating func read(_ buffer: inout ByteBuffer) throws -> HTTPFields? {
+        let before = buffer.readableBytes
+        let finished = try self.parser.parse(&buffer, base: self.consumed, configuration: self.configuration)
+        self.consumed += before - buffer.readableBytes
+        return finished ? self.parser.takeFields() : nil
+    }
+}
