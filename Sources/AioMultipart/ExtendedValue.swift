@@ -6,60 +6,24 @@ enum ExtendedValue {
         let reason: String
     }
 
-    /// The charsets RFC 8187 §3.2.1 requires recipients to support.
-    enum Charset {
-        case utf8
-        case latin1
-
-        init?(_ name: some StringProtocol) {
-            switch name.lowercased() {
-            case "utf-8": self = .utf8
-            case "iso-8859-1": self = .latin1
-            default: return nil
-            }
-        }
-
-        /// `bytes` as text in this charset; nil when they are not valid in it.
-        func decode(_ bytes: [UInt8]) -> String? {
-            switch self {
-            case .utf8: String(validating: bytes, as: UTF8.self)
-            case .latin1: String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-            }
-        }
-
-        /// `text` as bytes in this charset; nil when a character cannot be written in it.
-        func encode(_ text: String) -> [UInt8]? {
-            switch self {
-            case .utf8: return Array(text.utf8)
-            case .latin1:
-                var bytes: [UInt8] = []
-                for scalar in text.unicodeScalars {
-                    guard scalar.value < 0x100 else { return nil }
-                    bytes.append(UInt8(scalar.value))
-                }
-                return bytes
-            }
-        }
-    }
-
     /// Decodes `charset'language'value-chars`: the charset must be UTF-8 or ISO-8859-1, every
     /// byte an `attr-char` or a `%XX` escape, and the result free of control characters.
     static func decode(_ text: String) -> Result<String, Problem> {
         let pieces = text.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
         guard pieces.count == 3 else { return .failure(Problem(reason: "not charset'language'value")) }
-        guard let charset = Charset(pieces[0]) else {
+        guard let charset = TextCharset(pieces[0]) else {
             return .failure(Problem(reason: "unsupported charset '\(pieces[0])'"))
         }
         return Self.decode(pieces[2], charset: charset)
     }
 
     /// Percent-decodes `text` and reads the bytes in `charset`.
-    static func decode(_ text: Substring, charset: Charset) -> Result<String, Problem> {
+    static func decode(_ text: Substring, charset: TextCharset) -> Result<String, Problem> {
         guard let bytes = Self.percentDecoded(text) else {
             return .failure(Problem(reason: "malformed percent-encoding"))
         }
         guard let decoded = charset.decode(bytes) else {
-            return .failure(Problem(reason: "bytes that are not \(charset == .utf8 ? "UTF-8" : "ISO-8859-1")"))
+            return .failure(Problem(reason: "bytes that are not \(charset)"))
         }
         guard !decoded.unicodeScalars.contains(where: Self.isControl) else {
             return .failure(Problem(reason: "control characters"))
@@ -130,14 +94,14 @@ enum ExtendedValue {
             sections[section.index] = (value, section.encoded)
         }
         guard let first = sections[0] else { return nil }
-        var charset = Charset.utf8
+        var charset = TextCharset.utf8
         var bytes: [UInt8] = []
         var index = 0
         while let section = sections[index] {
             var value = Substring(section.value)
             if index == 0, first.encoded {
                 let pieces = value.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
-                guard pieces.count == 3, let named = Charset(pieces[0]) else { return nil }
+                guard pieces.count == 3, let named = TextCharset(pieces[0]) else { return nil }
                 charset = named
                 value = pieces[2]
             }

@@ -54,6 +54,27 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
         return self.buffer.readSlice(length: length)!
     }
 
+    /// Reads at most `maxCount` bytes that come before the first `separator`, without consuming
+    /// it; nil when the separator is next.
+    ///
+    /// Buffered bytes are returned as soon as they cannot be the start of a separator, so a
+    /// body delimited by a boundary streams in the pieces it arrived in, without copies; only a
+    /// tail that may begin a separator waits for more input. Throws ``EOFStream`` when the
+    /// source ends before the separator.
+    public mutating func readSome(_ maxCount: Int, before separator: [UInt8]) async throws -> ByteBuffer? {
+        precondition(maxCount > 0 && !separator.isEmpty, "readSome needs a positive count and a separator")
+        while true {
+            let (count, found) = self.buffer.bytesBefore(separator)
+            if count > 0 {
+                return self.buffer.readSlice(length: min(count, maxCount))!
+            }
+            if found {
+                return nil
+            }
+            guard try await self.pull() else { throw EOFStream(bufferedBytes: self.buffer.readableBytes) }
+        }
+    }
+
     /// Skips exactly `count` bytes.
     public mutating func skip(_ count: Int) async throws {
         var left = count
@@ -141,6 +162,25 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
 }
 
 extension ByteBuffer {
+    /// How many readable bytes certainly come before `separator`, and whether the separator
+    /// starts right after them; a readable tail that matches the separator's beginning is not
+    /// counted, since more input decides whether it is one.
+    func bytesBefore(_ separator: [UInt8]) -> (count: Int, found: Bool) {
+        self.withUnsafeReadableBytes { bytes in
+            let first = separator[0]
+            var index = 0
+            while let candidate = bytes.firstIndex(of: first, in: index..<bytes.count) {
+                let available = Swift.min(separator.count, bytes.count - candidate)
+                var matched = 1
+                while matched < available, bytes[candidate + matched] == separator[matched] { matched += 1 }
+                if matched == separator.count { return (candidate, true) }
+                if matched == available { return (candidate, false) }
+                index = candidate + 1
+            }
+            return (bytes.count, false)
+        }
+    }
+
     /// The readable-relative index just past the first occurrence of `separator` at or after
     /// `start`, or nil.
     func endOfFirst(_ separator: [UInt8], from start: Int = 0) -> Int? {

@@ -1,0 +1,40 @@
+import AioWire
+
+/// Limits for reading a multipart body, each answered with 413 when exceeded.
+///
+/// A peer controls every byte of a multipart body; these bound what one body can make the
+/// reader hold in memory or produce.
+public struct MultipartConfiguration: Sendable {
+    /// The most parts in one body, nested parts included (1,000 by default).
+    public var maxParts: Int
+    /// Limits on each part's header section: one line (8 KiB), the whole section (16 KiB) and
+    /// the number of fields (32).
+    public var partHeaders: HTTPParserConfiguration
+    /// The most bytes a part read whole (`read`, `text`, `json`, `form`) may hold, and the most
+    /// bytes of non-file fields `post()` keeps in memory (1 MiB by default, aiohttp's
+    /// `client_max_size`).
+    public var maxFieldSize: Int
+    /// The most bytes a part's `Content-Encoding` may inflate to (64 MiB by default): no zip bombs.
+    public var maxDecompressedSize: Int
+    /// The longest line ``BodyPartReader/readLine()`` returns (64 KiB by default).
+    public var maxLineLength: Int
+
+    /// Limits with the defaults above, any of them changed.
+    public init(
+        maxParts: Int = 1000,
+        partHeaders: HTTPParserConfiguration = HTTPParserConfiguration(
+            maxFieldLineLength: 8192,
+            maxHeadLength: 16384,
+            maxFieldCount: 32
+        ),
+        maxFieldSize: Int = 1 << 20,
+        maxDecompressedSize: Int = 64 << 20,
+        maxLineLength: Int = 65536
+    ) {
+        self.maxParts = maxParts
+        self.partHeaders = partHeaders
+        self.maxFieldSize = maxFieldSize
+        self.maxDecompressedSize = maxDecompressedSize
+        self.maxLineLength = maxLineLength
+    }
+}

@@ -1,0 +1,195 @@
+import AioStreams
+import AioWire
+import HTTPTypes
+import NIOCore
+
+/// Reads a multipart body (RFC 2046 §5.1, RFC 7578) part by part as it streams in, as
+/// aiohttp's `MultipartReader`.
+///
+/// ``next()`` gives each part in turn, a ``BodyPartReader`` or, for a `multipart/*` part such
+/// as `multipart/mixed` inside form data, a nested `MultipartReader`; moving on skips what was
+/// not read of the previous part. Nothing is buffered beyond the piece being parsed, so a
+/// file of any size streams through in constant memory.
+///
+/// ```swift
+/// let reader = try MultipartReader(headers: request.headers, body: request.body)
+/// while let part = try await reader.next() {
+///     guard case .part(let part) = part else { continue }
+///     for try await chunk in part { … }       // decoded bytes of the part
+/// }
+/// ```
+///
+/// A body without the closing boundary is a ``MultipartError``, never silently cut short.
+public final class MultipartReader<Source: AsyncSequence> where Source.Element == ByteBuffer {
+    /// One part of a multipart body.
+    public enum Part {
+        /// A leaf part.
+        case part(BodyPartReader<Source>)
+        /// A part that is a multipart body itself.
+        case multipart(MultipartReader<Source>)
+    }
+
+    private enum State {
+        case start
+        case between
+        case inPart(BodyPartReader<Source>)
+        case inNested(MultipartReader<Source>)
+        case closed
+    }
+
+    /// The header fields of the body: the request's, or the part's for a nested body.
+    public let headers: HTTPFields
+    /// The boundary from `Content-Type`.
+    public let boundary: String
+    let stream: MultipartStream<Source>
+    /// `CRLF--boundary`: the CRLF before a boundary belongs to it (RFC 2046 §5.1.1).
+    let delimiter: [UInt8]
+    private let parent: MultipartReader?
+    private var state = State.start
+
+    /// A reader for `body`, with the boundary taken from the `Content-Type` in `headers`.
+    ///
+    /// - Throws: ``MultipartError`` when `Content-Type` is not `multipart/*` or its boundary is
+    ///   missing or invalid.
+    public convenience init(
+        headers: HTTPFields,
+        body: Source,
+        configuration: MultipartConfiguration = MultipartConfiguration()
+    ) throws {
+        let boundary = try Self.boundary(of: headers)
+        self.init(headers: headers, boundary: boundary, stream: MultipartStream(body, configuration: configuration), parent: nil)
+    }
+
+    init(headers: HTTPFields, boundary: String, stream: MultipartStream<Source>, parent: MultipartReader?) {
+        self.headers = headers
+        self.boundary = boundary
+        self.stream = stream
+        self.delimiter = Array("\r\n--\(boundary)".utf8)
+        self.parent = parent
+    }
+
+    /// Whether the closing boundary has been read.
+    public var atEOF: Bool {
+        if case .closed = self.state { return true }
+        return false
+    }
+
+    /// The next part, or nil after the last one. Whatever was left of the previous part is
+    /// skipped.
+    public func next() async throws -> Part? {
+        switch self.state {
+        case .start:
+            try await self.readOpeningDelimiter()
+        case .between:
+            break
+        case .inPart(let part):
+            try await part.release()
+        case .inNested(let nested):
+            try await nested.release()
+        case .closed:
+            break
+        }
+        guard case .between = self.state else { return nil }
+        let headers = try await self.stream.readPartHeaders()
+        let contentType = headers[.contentType].map(parseMimetype)
+        if let contentType, contentType.type == "multipart" {
+            let nested = MultipartReader(
+                headers: headers,
+                boundary: try Self.boundary(of: contentType),
+                stream: self.stream,
+                parent: self
+            )
+            self.state = .inNested(nested)
+            return .multipart(nested)
+        }
+        let part = BodyPartReader(headers: headers, reader: self)
+        self.state = .inPart(part)
+        return .part(part)
+    }
+
+    /// Reads and drops the rest of the body up to and including the closing boundary.
+    public func release() async throws {
+        while try await self.next() != nil {}
+    }
+
+    /// Raw bytes of the current part, at most `maxCount`; nil once its end, the next boundary,
+    /// has been read.
+    func readPartBytes(_ maxCount: Int) async throws -> ByteBuffer? {
+        if let bytes = try await self.stream.readSome(maxCount, before: self.delimiter) {
+            return bytes
+        }
+        guard try await self.stream.isBoundaryEnd(at: self.delimiter.count) else {
+            // The boundary's text inside the data, not followed by `--` or a line end: data, as
+            // aiohttp and browsers treat it. Its one CR cannot start a real delimiter.
+            return try await self.stream.read(self.delimiter.count)
+        }
+        try await self.stream.skip(self.delimiter.count)
+        try await self.readAfterDelimiter()
+        return nil
+    }
+
+    /// Skips the preamble up to the first boundary; the body may start with it directly.
+    private func readOpeningDelimiter() async throws {
+        let dashBoundary = Array(self.delimiter.dropFirst(2))
+        if try await self.stream.startsWith(dashBoundary), try await self.stream.isBoundaryEnd(at: dashBoundary.count) {
+            try await self.stream.skip(dashBoundary.count)
+        } else {
+            try await self.skip(to: self.delimiter, missing: "No boundary '\(self.boundary)' in the body")
+        }
+        try await self.readAfterDelimiter()
+    }
+
+    /// Skips past the next real occurrence of `delimiter`.
+    private func skip(to delimiter: [UInt8], missing: String) async throws {
+        repeat {
+            try await self.stream.skipUntil(delimiter, missing: missing)
+        } while try await !self.stream.isBoundaryEnd(at: 0)
+    }
+
+    /// Reads what follows a boundary: `--` and the epilogue for the closing one, otherwise
+    /// optional transport padding and the CRLF before the next part's headers.
+    private func readAfterDelimiter() async throws {
+        if try await self.stream.startsWith(MultipartSyntax.dashes) {
+            try await self.stream.skip(2)
+            self.state = .closed
+            if let parent {
+                // The nested body's epilogue runs to the parent's next boundary, which ends the
+                // part this body was.
+                try await self.skip(to: parent.delimiter, missing: "Missing closing boundary '\(parent.boundary)'")
+                try await parent.readAfterDelimiter()
+            } else {
+                try await self.stream.skipToEnd()
+            }
+            return
+        }
+        try await self.stream.readLineEnd()
+        self.state = .between
+    }
+
+    /// The boundary parameter of a `multipart/*` type in `headers`.
+    static func boundary(of headers: HTTPFields) throws -> String {
+        guard let value = headers[.contentType] else { throw MultipartError("No Content-Type for a multipart body") }
+        let type = parseMimetype(value)
+        guard type.type == "multipart" else { throw MultipartError("Content-Type \(type.essence) is not multipart") }
+        return try Self.boundary(of: type)
+    }
+
+    /// The boundary of `type`, checked against RFC 2046 §5.1.1: 1 to 70 `bchars`, not ending
+    /// in a space.
+    static func boundary(of type: MimeType) throws -> String {
+        guard let boundary = type.parameters["boundary"] else { throw MultipartError("No boundary in Content-Type") }
+        let valid =
+            (1...70).contains(boundary.utf8.count) && boundary.last != " "
+            && boundary.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    true
+                default:
+                    Array("'()+_,-./:=? ".utf8).contains(byte)
+                }
+            }
+        guard valid else { throw MultipartError("Invalid multipart boundary") }
+        return boundary
+    }
+}

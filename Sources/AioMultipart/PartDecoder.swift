@@ -1,0 +1,72 @@
+import HTTPTypes
+import NIOCore
+
+/// Undoes a part's `Content-Transfer-Encoding` and then its `Content-Encoding`, piece by piece.
+struct PartDecoder {
+    private enum Transfer {
+        case identity
+        case base64(Base64StreamDecoder)
+        case quotedPrintable(QuotedPrintableDecoder)
+    }
+
+    private var transfer: Transfer
+    private let content: InflateDecoder?
+
+    /// The decoder `headers` call for; throws for an encoding this package does not know, as
+    /// aiohttp does, rather than hand over bytes the caller cannot use.
+    init(headers: HTTPFields, limit: Int) throws {
+        switch headers[.contentTransferEncoding]?.lowercased() {
+        case nil, "7bit", "8bit", "binary": self.transfer = .identity
+        case "base64": self.transfer = .base64(Base64StreamDecoder())
+        case "quoted-printable": self.transfer = .quotedPrintable(QuotedPrintableDecoder())
+        case let other?: throw MultipartError("Unknown Content-Transfer-Encoding: \(other)")
+        }
+        switch headers[.contentEncoding]?.lowercased() {
+        case nil, "identity": self.content = nil
+        case "gzip", "x-gzip": self.content = InflateDecoder(gzip: true, limit: limit)
+        case "deflate": self.content = InflateDecoder(gzip: false, limit: limit)
+        case let other?: throw MultipartError("Unknown Content-Encoding: \(other)")
+        }
+    }
+
+    /// Whether the part's bytes are used as they are.
+    var isIdentity: Bool {
+        if case .identity = self.transfer { return self.content == nil }
+        return false
+    }
+
+    mutating func decode(_ piece: ByteBuffer) throws -> ByteBuffer {
+        let decoded: ByteBuffer
+        switch self.transfer {
+        case .identity:
+            decoded = piece
+        case .base64(var decoder):
+            decoded = try decoder.decode(piece)
+            self.transfer = .base64(decoder)
+        case .quotedPrintable(var decoder):
+            decoded = decoder.decode(piece)
+            self.transfer = .quotedPrintable(decoder)
+        }
+        return try self.content?.decode(decoded) ?? decoded
+    }
+
+    mutating func finish() throws -> ByteBuffer {
+        var tail = ByteBuffer()
+        switch self.transfer {
+        case .identity: break
+        case .base64(let decoder): try decoder.finish()
+        case .quotedPrintable(var decoder):
+            tail = decoder.finish()
+            self.transfer = .quotedPrintable(decoder)
+        }
+        guard let content = self.content else { return tail }
+        let inflated = try content.decode(tail)
+        try content.finish()
+        return inflated
+    }
+}
+
+extension HTTPField.Name {
+    /// `Content-Transfer-Encoding` (RFC 2045 §6), used in MIME body parts.
+    static let contentTransferEncoding = HTTPField.Name("Content-Transfer-Encoding")!
+}
