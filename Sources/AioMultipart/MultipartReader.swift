@@ -174,22 +174,9 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
         return try Self.boundary(of: type)
     }
 
-    /// The boundary of `type`, checked against RFC 2046 §5.1.1: 1 to 70 `bchars`, not ending
-    /// in a space.
+    /// The boundary of `type`, checked with ``MultipartBoundary/check(_:)``.
     static func boundary(of type: MimeType) throws -> String {
         guard let boundary = type.parameters["boundary"] else { throw MultipartError("No boundary in Content-Type") }
-        let valid =
-            (1...70).contains(boundary.utf8.count) && boundary.last != " "
-            && boundary.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                    UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                    true
-                default:
-                    Array("'()+_,-./:=? ".utf8).contains(byte)
-                }
-            }
-        guard valid else { throw MultipartError("Invalid multipart boundary") }
-        return boundary
+        return try MultipartBoundary.check(boundary)
     }
 }

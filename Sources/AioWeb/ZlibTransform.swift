@@ -1,3 +1,4 @@
+import AioMultipart
 import AioServer
 import CompressNIO
 import NIOConcurrencyHelpers
@@ -7,33 +8,17 @@ import NIOCore
 final class ZlibTransform: BodyTransform, @unchecked Sendable {
     // Unchecked: the compressor is only touched under `lock`.
     private let lock = NIOLock()
-    private let compressor: any NIOCompressor
+    private let compressor: StreamCompressor
 
     init(_ algorithm: CompressionAlgorithm) throws {
-        self.compressor = algorithm.compressor
-        self.compressor.window = ByteBufferAllocator().buffer(capacity: 32768)
-        try self.compressor.startStream()
+        self.compressor = try StreamCompressor(algorithm)
     }
 
     func transform(_ buffer: ByteBuffer) throws -> ByteBuffer {
-        try self.lock.withLock { try self.compress(buffer, flush: .no) }
+        try self.lock.withLock { try self.compressor.compress(buffer) }
     }
 
     func finish() throws -> ByteBuffer {
-        try self.lock.withLock {
-            let tail = try self.compress(ByteBuffer(), flush: .finish)
-            try self.compressor.finishStream()
-            return tail
-        }
-    }
-
-    private func compress(_ buffer: ByteBuffer, flush: CompressNIOFlush) throws -> ByteBuffer {
-        var input = buffer
-        var output = ByteBuffer()
-        try input.compressStream(with: self.compressor, flush: flush) { piece in
-            var piece = piece
-            output.writeBuffer(&piece)
-        }
-        return output
+        try self.lock.withLock { try self.compressor.finish() }
     }
 }

@@ -12,7 +12,7 @@ struct Pieces: AsyncSequence, Sendable {
     init(_ bytes: [UInt8], cuts: [Int]) {
         var pieces: [ByteBuffer] = []
         var start = 0
-        for cut in cuts + [bytes.count] where cut > start {
+        for cut in cuts.map({ Swift.min($0, bytes.count) }) + [bytes.count] where cut > start {
             pieces.append(ByteBuffer(bytes: bytes[start..<cut]))
             start = cut
         }
