@@ -123,12 +123,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AioCLITests",
-            dependencies: ["aio", "AioTesting"]
+            dependencies: ["aio", "AioTesting", "AioMultipart"]
         ),
         .testTarget(
             name: "AioWebTests",
             dependencies: [
                 "AioWeb",
+                "AioMultipart",
                 "AioTesting",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -19,12 +19,13 @@ public struct FormData: Sendable {
     }
 
     private var fields: [(name: String, value: Value)] = []
-    /// Whether `Content-Disposition` parameters are written the RFC 8187 way for non-ASCII
-    /// text (the default), or raw UTF-8 in quotes as browsers do.
+    /// Whether non-ASCII field and file names are written the RFC 8187 way (`filename*=`), or
+    /// as raw UTF-8 in quotes (the default), as browsers, requests and httpx send them and as
+    /// RFC 7578 §4.2 asks for `multipart/form-data`.
     public var quoteFields: Bool
 
     /// An empty form.
-    public init(quoteFields: Bool = true) {
+    public init(quoteFields: Bool = false) {
         self.quoteFields = quoteFields
     }
 

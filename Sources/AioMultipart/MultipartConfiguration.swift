@@ -18,6 +18,12 @@ public struct MultipartConfiguration: Sendable {
     public var maxDecompressedSize: Int
     /// The longest line ``BodyPartReader/readLine()`` returns (64 KiB by default).
     public var maxLineLength: Int
+    /// Uploaded files up to this size stay in memory when a form is read whole; larger ones are
+    /// spooled to a temporary file (256 KiB by default).
+    public var memoryFileThreshold: Int
+    /// The largest uploaded file a form read whole accepts; nil (the default) for no limit, the
+    /// file going to disk as it arrives.
+    public var maxFileSize: Int?
 
     /// Limits with the defaults above, any of them changed.
     public init(
@@ -29,12 +35,16 @@ public struct MultipartConfiguration: Sendable {
         ),
         maxFieldSize: Int = 1 << 20,
         maxDecompressedSize: Int = 64 << 20,
-        maxLineLength: Int = 65536
+        maxLineLength: Int = 65536,
+        memoryFileThreshold: Int = 256 << 10,
+        maxFileSize: Int? = nil
     ) {
         self.maxParts = maxParts
         self.partHeaders = partHeaders
         self.maxFieldSize = maxFieldSize
         self.maxDecompressedSize = maxDecompressedSize
         self.maxLineLength = maxLineLength
+        self.memoryFileThreshold = memoryFileThreshold
+        self.maxFileSize = maxFileSize
     }
 }

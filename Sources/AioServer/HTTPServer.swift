@@ -22,7 +22,9 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     private enum State {
         case idle
         case running(serverChannel: any Channel, quiescing: ServerQuiescingHelper)
-        case stopping(forceClose: Task<Void, Never>)
+        /// `quiesced` is the helper's shutdown promise, completed here once every connection has
+        /// ended, so it never outlives the event loops it belongs to.
+        case stopping(forceClose: Task<Void, Never>, quiesced: EventLoopPromise<Void>)
         case stopped
     }
 
@@ -145,7 +147,10 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             }
         }
         self.state.withLockedValue { state in
-            if case .stopping(let forceClose) = state { forceClose.cancel() }
+            if case .stopping(let forceClose, let quiesced) = state {
+                forceClose.cancel()
+                quiesced.succeed()
+            }
             state = .stopped
         }
     }
@@ -203,15 +208,19 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     /// listening channel when this call started the shutdown.
     private func initiateShutdown() -> (any Channel)? {
         let grace = self.configuration.shutdownGracePeriod
-        let running = self.state.withLockedValue { state -> (any Channel, ServerQuiescingHelper)? in
+        let running = self.state.withLockedValue { state -> (any Channel, ServerQuiescingHelper, EventLoopPromise<Void>)? in
             switch state {
             case .running(let serverChannel, let quiescing):
-                state = .stopping(forceClose: Task {
-                    try? await Task.sleep(for: grace)
-                    guard !Task.isCancelled else { return }
-                    self.closeAllConnections()
-                })
-                return (serverChannel, quiescing)
+                let quiesced = serverChannel.eventLoop.makePromise(of: Void.self)
+                state = .stopping(
+                    forceClose: Task {
+                        try? await Task.sleep(for: grace)
+                        guard !Task.isCancelled else { return }
+                        self.closeAllConnections()
+                    },
+                    quiesced: quiesced
+                )
+                return (serverChannel, quiescing, quiesced)
             case .idle:
                 state = .stopped
                 return nil
@@ -219,9 +228,9 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                 return nil
             }
         }
-        guard let (serverChannel, quiescing) = running else { return nil }
+        guard let (serverChannel, quiescing, quiesced) = running else { return nil }
         self.logger.info("shutting down", metadata: ["grace": "\(grace)"])
-        quiescing.initiateShutdown(promise: nil)
+        quiescing.initiateShutdown(promise: quiesced)
         return serverChannel
     }
 

@@ -38,31 +38,44 @@ public struct TestClient: Sendable {
             var requestHead = HTTPRequestHead(request: request)
             if let body { requestHead.framing = .contentLength(body.readableBytes) }
             let serverRequest = ServerRequest(head: requestHead, body: body.map(RequestBody.init(buffer:)) ?? .empty)
-            let response = await frozen.process(Request(serverRequest, app: frozen.application))
-            var collected = ByteBuffer()
-            var trailers: HTTPFields?
-            switch response.body {
-            case .empty:
-                break
-            case .buffer(let buffer):
-                collected = buffer
-            case .stream(_, let produce):
-                let capture = BodyCapture()
-                var writer = ResponseBodyWriter(capture: capture)
-                try await produce(&writer)
-                try await writer.finish()
-                (collected, trailers, _) = capture.result
+            let webRequest = Request(serverRequest, app: frozen.application)
+            let response = await frozen.process(webRequest)
+            do {
+                let result = try await Self.collect(response, method: method)
+                await webRequest.removeTemporaryFiles()
+                return result
+            } catch {
+                await webRequest.removeTemporaryFiles()
+                throw error
             }
-            // The fields a server would add for framing, so both modes can be checked alike.
-            var head = HTTPResponseHead(response: response.httpResponse)
-            let status = response.status.code
-            if let length = response.contentLength, status >= 200, status != 204, status != 304,
-                head.response.headerFields[.contentLength] == nil
-            {
-                head.response.headerFields[.contentLength] = String(length)
-            }
-            return TestResponse(head: head, body: method == .head ? ByteBuffer() : collected, trailers: trailers)
         }
+    }
+
+    /// The response as a server would send it, body collected.
+    private static func collect(_ response: Response, method: HTTPRequest.Method) async throws -> TestResponse {
+        var collected = ByteBuffer()
+        var trailers: HTTPFields?
+        switch response.body {
+        case .empty:
+            break
+        case .buffer(let buffer):
+            collected = buffer
+        case .stream(_, let produce):
+            let capture = BodyCapture()
+            var writer = ResponseBodyWriter(capture: capture)
+            try await produce(&writer)
+            try await writer.finish()
+            (collected, trailers, _) = capture.result
+        }
+        // The fields a server would add for framing, so both modes can be checked alike.
+        var head = HTTPResponseHead(response: response.httpResponse)
+        let status = response.status.code
+        if let length = response.contentLength, status >= 200, status != 204, status != 304,
+            head.response.headerFields[.contentLength] == nil
+        {
+            head.response.headerFields[.contentLength] = String(length)
+        }
+        return TestResponse(head: head, body: method == .head ? ByteBuffer() : collected, trailers: trailers)
     }
 }
 

@@ -1,3 +1,4 @@
+import AioMultipart
 import AioServer
 import HTTPTypes
 import Logging
@@ -37,6 +38,8 @@ public final class Application: Sendable {
     )
     /// The most a request body read whole may hold (1 MiB, as aiohttp's `client_max_size`).
     public let clientMaxSize: Int
+    /// Limits for multipart bodies read by ``Request/post()`` and ``Request/multipart()``.
+    public let multipart: MultipartConfiguration
     /// Whether a 500 carries the error's description (never in production).
     public let debug: Bool
     let logger: Logger
@@ -55,11 +58,13 @@ public final class Application: Sendable {
     public init(
         middlewares: [Middleware] = [],
         clientMaxSize: Int = 1 << 20,
+        multipart: MultipartConfiguration = MultipartConfiguration(),
         debug: Bool = false,
         logger: Logger = Logger(label: "aio.web")
     ) {
         self.state = NIOLockedValueBox(State(middlewares: middlewares))
         self.clientMaxSize = clientMaxSize
+        self.multipart = multipart
         self.debug = debug
         self.logger = logger
     }

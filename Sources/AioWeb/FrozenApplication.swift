@@ -101,6 +101,16 @@ public struct ApplicationResponder: HTTPResponder {
     public func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws {
         let webRequest = Request(request, app: self.frozen.application)
         let response = await self.frozen.process(webRequest)
+        do {
+            try await Self.write(response, for: request, to: writer)
+        } catch {
+            await webRequest.removeTemporaryFiles()
+            throw error
+        }
+        await webRequest.removeTemporaryFiles()
+    }
+
+    private static func write(_ response: Response, for request: ServerRequest, to writer: consuming ResponseWriter) async throws {
         let head = response.httpResponse
         switch response.body {
         case .empty:

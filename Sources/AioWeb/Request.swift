@@ -88,18 +88,11 @@ public struct Request: Sendable {
     /// The media type of the body, lower-cased, without parameters (`application/json`).
     public var contentType: String {
         guard let value = self.headers[.contentType] else { return "application/octet-stream" }
-        return value.prefix { $0 != ";" }.trimmingSpaces.lowercased()
+        return parseMimetype(value).essence
     }
     /// The `charset` parameter of `Content-Type`, lower-cased.
     public var charset: String? {
-        guard let value = self.headers[.contentType] else { return nil }
-        for parameter in value.split(separator: ";").dropFirst() {
-            let parts = parameter.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingSpaces.lowercased() == "charset" {
-                return parts[1].trimmingSpaces.filter { $0 != "\"" }.lowercased()
-            }
-        }
-        return nil
+        self.headers[.contentType].flatMap { parseMimetype($0).parameters["charset"]?.lowercased() }
     }
     /// `Content-Length`, when the body has one.
     public var contentLength: Int? { self.body.expectedLength }
@@ -113,15 +106,10 @@ public struct Request: Sendable {
 
     /// The body as text, decoded with the `charset` of `Content-Type` (UTF-8 by default).
     public func text() async throws -> String {
-        let body = try await self.read()
-        switch self.charset ?? "utf-8" {
-        case "utf-8", "utf8":
-            return String(buffer: body)
-        case "iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii":
-            return String(String.UnicodeScalarView(body.readableBytesView.map { Unicode.Scalar($0) }))
-        case let other:
-            throw HTTPUnsupportedMediaType(text: "Unsupported charset: \(other)")
-        }
+        let name = self.charset ?? "utf-8"
+        guard let charset = TextCharset(name) else { throw HTTPUnsupportedMediaType(text: "Unsupported charset: \(name)") }
+        guard let text = charset.decode(try await self.read()) else { throw HTTPBadRequest("The body is not valid \(name)") }
+        return text
     }
 
     /// The body decoded from JSON as `type`; malformed JSON is a 400.
@@ -134,10 +122,36 @@ public struct Request: Sendable {
         }
     }
 
-    /// The fields of an `application/x-www-form-urlencoded` body; empty for other content types.
-    public func post() async throws -> MultiDict<String> {
-        guard self.contentType == "application/x-www-form-urlencoded" else { return [:] }
-        return FormEncoding.decode(String(buffer: try await self.read()))
+    /// The fields of a form body, as aiohttp's `post()`: `application/x-www-form-urlencoded`
+    /// (read whole, at most ``clientMaxSize``) or `multipart/form-data` (text fields in memory,
+    /// at most ``Application/multipart``'s `maxFieldSize` in all; files as ``FileField``s,
+    /// spooled to temporary files that are removed once the response has been sent). Empty for
+    /// other content types. Read once and kept, so it can be called again.
+    public func post() async throws -> MultiDict<FormValue> {
+        switch self.contentType {
+        case "application/x-www-form-urlencoded":
+            let fields = FormEncoding.decode(String(buffer: try await self.read()))
+            return MultiDict(fields.pairs.map { ($0.key, FormValue.text($0.value)) })
+        case "multipart/form-data":
+            return try await self.cache.form { try await self.multipart().readForm() }
+        default:
+            return [:]
+        }
+    }
+
+    /// A streaming reader of a `multipart/*` body, for handlers that process parts as they
+    /// arrive (aiohttp's `multipart()`), with the limits of ``Application/multipart``.
+    ///
+    /// - Throws: ``AioMultipart/MultipartError`` (400) when the body is not multipart.
+    public func multipart() throws -> MultipartReader<RequestBody> {
+        try MultipartReader(headers: self.headers, body: self.body, configuration: self.app.multipart)
+    }
+
+    /// Removes the temporary files of uploads ``post()`` spooled. The application's responder
+    /// calls it once the response has been sent; call it yourself when you run requests
+    /// through ``FrozenApplication/process(_:)`` directly.
+    public func removeTemporaryFiles() async {
+        await self.cache.removeTemporaryFiles()
     }
 }
 
@@ -151,6 +165,35 @@ final class BodyCache: Sendable {
     }
 
     private let state = NIOLockedValueBox(State.unread)
+    private let uploaded = NIOLockedValueBox<UploadedForm?>(nil)
+
+    /// The form `read` gives, read once; its temporary files are remembered for removal.
+    func form(_ read: () async throws -> UploadedForm) async throws -> MultiDict<FormValue> {
+        if let form = self.uploaded.withLockedValue({ $0 }) { return form.fields }
+        let started = try self.state.withLockedValue { state -> Bool in
+            switch state {
+            case .unread:
+                state = .reading
+                return true
+            case .failed(let error): throw error
+            case .reading, .read: throw BodyAlreadyBeingRead()
+            }
+        }
+        precondition(started)
+        do {
+            let form = try await read()
+            self.uploaded.withLockedValue { $0 = form }
+            self.state.withLockedValue { $0 = .read(ByteBuffer()) }
+            return form.fields
+        } catch {
+            self.state.withLockedValue { $0 = .failed(error) }
+            throw error
+        }
+    }
+
+    func removeTemporaryFiles() async {
+        await self.uploaded.withLockedValue { $0 }?.removeTemporaryFiles()
+    }
 
     func read(_ body: RequestBody, limit: Int) async throws -> ByteBuffer {
         let started = try self.state.withLockedValue { state -> ByteBuffer? in

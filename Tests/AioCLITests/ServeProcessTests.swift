@@ -64,6 +64,17 @@ struct ServeProcessTests {
         #expect(await server.process.waitForExit() == 0)
     }
 
+    /// A 1 GiB file through `request.post()` (spooled to disk) and `request.multipart()`
+    /// (streamed): sizes and digests right, peak RSS under 64 MiB.
+    @Test(.timeLimit(.minutes(5)))
+    func gibibyteUploadsInConstantMemory() async throws {
+        let server = try await ServeProcess.start()
+        let result = try await server.run("upload_memory.py", ["--pid", "\(server.process.pid)"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        server.process.send(SIGTERM)
+        #expect(await server.process.waitForExit() == 0)
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func sigtermLetsInFlightRequestsFinish() async throws {
         let server = try await ServeProcess.start()

@@ -26,7 +26,7 @@ struct ApplicationTests {
             return try .json(item, status: .created)
         }
         app.router.post("/form") { request in
-            let form = try await request.post()
+            let form = try await request.post().textFields
             return .text(form.pairs.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
         }
         app.router.post("/text") { request in .text(try await request.text() + "/" + (request.charset ?? "none")) }

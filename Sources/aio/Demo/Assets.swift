@@ -136,6 +136,35 @@ enum Assets {
         </html>
         """
 
+    /// `/upload`: text fields and several files posted as `multipart/form-data` to `/post`,
+    /// which answers with each file's size and SHA-256. The button adds a generated file with
+    /// a non-ASCII name, to see how names travel.
+    static let upload = """
+        <!DOCTYPE html>
+        <html>
+          <head><meta charset="utf-8"><title>Upload</title></head>
+          <body>
+          <h1>Upload files to /post</h1>
+          <form method="post" action="/post" enctype="multipart/form-data">
+           <p><label>Title: <input name="title" value="Holiday photos"></label></p>
+           <p><label>Comment: <textarea name="comment">Ünïcödé is welcome ✓</textarea></label></p>
+           <p><label>Files: <input type="file" name="files" multiple id="files"></label></p>
+           <p><button type="button" id="sample">Add a sample file named “résumé 履歴書.txt”</button></p>
+           <p><button id="send">Upload</button></p>
+          </form>
+          <script>
+          document.getElementById("sample").onclick = () => {
+            const input = document.getElementById("files");
+            const transfer = new DataTransfer();
+            for (const file of input.files) transfer.items.add(file);
+            transfer.items.add(new File(["Bonjour, 世界\n"], "résumé 履歴書.txt", {type: "text/plain"}));
+            input.files = transfer.files;
+          };
+          </script>
+          </body>
+        </html>
+        """
+
     static let svg = """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="0 0 100 100">

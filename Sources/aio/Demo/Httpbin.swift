@@ -22,6 +22,7 @@ enum Httpbin {
         self.registerAuth(router)
         self.registerDynamic(router)
         self.registerFormats(router)
+        self.registerUpload(router)
         self.registerCaching(router)
         try self.registerExtras(app)
         if let staticDirectory {
@@ -33,10 +34,10 @@ enum Httpbin {
     /// `/headers`, `/ip`, `/user-agent`, `/uuid`.
     static func registerInspection(_ router: Router) {
         router.get("/headers") { request in
-            .httpbin(.object(["headers": HttpbinRequest(request: request, body: ByteBuffer()).headers]))
+            .httpbin(.object(["headers": HttpbinRequest(request: request, body: ByteBuffer(), fields: [:], files: []).headers]))
         }
         router.get("/ip") { request in
-            .httpbin(.object(["origin": .string(HttpbinRequest(request: request, body: ByteBuffer()).origin)]))
+            .httpbin(.object(["origin": .string(HttpbinRequest(request: request, body: ByteBuffer(), fields: [:], files: []).origin)]))
         }
         router.get("/user-agent") { request in
             .httpbin(.object(["user-agent": request.headers[.userAgent].map(JSONValue.string) ?? .null]))
@@ -137,7 +138,7 @@ enum Httpbin {
             throw HTTPFound(location: count <= 1 ? base + "/get" : base + "/absolute-redirect/\(count - 1)")
         }
         router.route(nil, "/redirect-to") { request in
-            let form = request.method == .get ? request.query : try await request.post()
+            let form = request.method == .get ? request.query : try await request.post().textFields
             guard let url = form["url"] ?? request.query["url"] else { throw HTTPBadRequest("url is required") }
             var code = Int(form["status_code"] ?? request.query["status_code"] ?? "302") ?? 302
             if !(300..<400).contains(code) { code = 302 }

@@ -1,4 +1,5 @@
 import AioHTTP
+import Crypto
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -7,11 +8,27 @@ import NIOCore
 struct HttpbinRequest {
     let request: Request
     let body: ByteBuffer
+    /// The fields of a form body.
+    let fields: MultiDict<FormValue>
+    /// Size and SHA-256 of each uploaded file, hashed as it is read back from memory or disk.
+    let files: [(name: String, file: FileField, sha256: String)]
 
-    /// Reads the body (when the request has one) and wraps the request.
+    /// Reads the body (when the request has one) and wraps the request. Multipart bodies are
+    /// read through `post()`, files streaming to disk, so uploads of any size pass.
     static func read(_ request: Request) async throws -> HttpbinRequest {
+        if request.contentType == "multipart/form-data" {
+            let fields = try await request.post()
+            var files: [(String, FileField, String)] = []
+            for (name, file) in fields.fileFields {
+                var hash = SHA256()
+                try await file.forEachChunk { chunk in chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) } }
+                files.append((name, file, hash.finalize().map { String(format: "%02x", $0) }.joined()))
+            }
+            return HttpbinRequest(request: request, body: ByteBuffer(), fields: fields, files: files)
+        }
         let body = request.body.expectedLength == 0 ? ByteBuffer() : try await request.read()
-        return HttpbinRequest(request: request, body: body)
+        let fields = request.contentType == "application/x-www-form-urlencoded" ? try await request.post() : [:]
+        return HttpbinRequest(request: request, body: body, fields: fields, files: [])
     }
 
     /// The request's fields by title-cased name, repeated ones joined with commas.
@@ -37,9 +54,21 @@ struct HttpbinRequest {
         self.request.contentType == "application/x-www-form-urlencoded" || self.request.contentType.hasPrefix("multipart/")
     }
 
-    var form: JSONValue {
-        guard self.request.contentType == "application/x-www-form-urlencoded" else { return .object([:]) }
-        return .grouping(FormEncoding.decode(String(buffer: self.body)).pairs)
+    var form: JSONValue { .grouping(self.fields.textFields.pairs) }
+
+    /// Each file field as `{filename, content_type, size, sha256}` (httpbin puts the content
+    /// there; sizes and digests stay useful for files of any size), a list when a name repeats.
+    var filesValue: JSONValue {
+        var grouped: [String: [JSONValue]] = [:]
+        for (name, file, digest) in self.files {
+            grouped[name, default: []].append(
+                .object([
+                    "filename": .string(file.filename), "content_type": .string(file.contentType),
+                    "size": .number(Double(file.size)), "sha256": .string(digest),
+                ])
+            )
+        }
+        return .object(grouped.mapValues { $0.count == 1 ? $0[0] : .array($0) })
     }
 
     /// The raw body: text when it is UTF-8, a base64 data URL otherwise; empty for forms.
@@ -69,7 +98,7 @@ struct HttpbinRequest {
             case .origin: members["origin"] = .string(self.origin)
             case .form: members["form"] = self.form
             case .data: members["data"] = .string(self.data)
-            case .files: members["files"] = .object([:])
+            case .files: members["files"] = self.filesValue
             case .json: members["json"] = self.json
             case .method: members["method"] = .string(self.request.method.rawValue)
             }

@@ -25,6 +25,7 @@ enum IndexPage {
         ("/image, /image/png, /image/jpeg, /image/webp, /image/svg", "images"),
         ("/base64/{value}", "decoded base64"),
         ("/forms/post", "an HTML form posting to /post"),
+        ("/upload", "text fields and files posted as multipart/form-data to /post, which reports each file's size and SHA-256"),
         ("/discard (POST, PUT)", "reads a body of any size, reports its length and SHA-256"),
         ("/stats", "requests in flight"),
         ("/static/…", "files of the --static directory"),
