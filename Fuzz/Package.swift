@@ -22,5 +22,17 @@ let package = Package(
         .executableTarget(name: "FuzzRequestParser", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzResponseParser", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzChunkedDecoder", dependencies: ["FuzzSupport"]),
+        .executableTarget(
+            name: "FuzzMultipartReader",
+            dependencies: [
+                .product(name: "AioMultipart", package: "swift-aiohttp"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "FuzzContentDisposition",
+            dependencies: [.product(name: "AioMultipart", package: "swift-aiohttp")]
+        ),
     ]
 )

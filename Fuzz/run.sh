@@ -25,11 +25,35 @@ for case in json.load(open(sys.argv[1])):
 PY
 }
 
+seed_multipart() {  # a few bodies with every feature the reader has
+    local dir=$1
+    mkdir -p "$dir"
+    printf -- '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name="f"; filename="f.txt"\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n--b--\r\n' > "$dir/form"
+    printf -- 'pre\r\n--b\r\nContent-Type: multipart/mixed; boundary=c\r\n\r\n--c\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\na=3Db=\r\nc\r\n--c--\r\n--b--\r\nepilogue' > "$dir/nested"
+    printf -- '--b \r\n\r\n\r\n--b\r\nContent-Encoding: gzip\r\n\r\n' > "$dir/gzip"
+    printf '\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcbH\xcd\xc9\xc9\x07\x00\x86\xa6\x106\x05\x00\x00\x00\r\n--b--' >> "$dir/gzip"
+}
+
+seed_disposition() {  # the headers of the shared tc2231-style corpus
+    local dir=$1
+    mkdir -p "$dir"
+    local corpus=../../shared/conformance/content_disposition.json
+    [ -f "$corpus" ] || return 0
+    python3 - "$corpus" "$dir" <<'PY'
+import json, sys, hashlib, os
+for case in json.load(open(sys.argv[1]))["cases"]:
+    raw = case["header"].encode("latin-1")
+    open(os.path.join(sys.argv[2], hashlib.sha1(raw).hexdigest()), "wb").write(raw)
+PY
+}
+
 run_one() {
     local name=$1 corpus=../.build-fuzz-corpus/$1
     case $name in
         FuzzRequestParser) seed requests "$corpus" ;;
         FuzzResponseParser) seed responses "$corpus" ;;
+        FuzzMultipartReader) seed_multipart "$corpus" ;;
+        FuzzContentDisposition) seed_disposition "$corpus" ;;
         *) mkdir -p "$corpus"; printf '5\r\nhello\r\n0\r\nT: v\r\n\r\n' > "$corpus/seed" ;;
     esac
     mkdir -p crashes
@@ -45,7 +69,9 @@ run_one() {
 }
 
 if [ "$target" = all ]; then
-    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder; do run_one "$name"; done
+    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder FuzzMultipartReader FuzzContentDisposition; do
+        run_one "$name"
+    done
 else
     run_one "$target"
 fi

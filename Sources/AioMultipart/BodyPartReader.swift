@@ -20,15 +20,18 @@ public final class BodyPartReader<Source: AsyncSequence>: AsyncSequence where So
     /// The part's header fields.
     public let headers: HTTPFields
     private let reader: MultipartReader<Source>
+    /// The part's number in its reader, which tells whether the reader has moved on.
+    private let number: Int
     /// Raw bytes handed back by ``readLine()``, read before the stream.
     private var pending = ByteBuffer()
     private var decoder: PartDecoder?
     /// Whether the boundary after the part has been read.
     public private(set) var atEOF = false
 
-    init(headers: HTTPFields, reader: MultipartReader<Source>) {
+    init(headers: HTTPFields, reader: MultipartReader<Source>, number: Int) {
         self.headers = headers
         self.reader = reader
+        self.number = number
     }
 
     /// The parsed `Content-Disposition`, nil when it is missing or malformed.
@@ -55,7 +58,10 @@ public final class BodyPartReader<Source: AsyncSequence>: AsyncSequence where So
         if self.pending.readableBytes > 0 {
             return self.pending.readSlice(length: Swift.min(size, self.pending.readableBytes))
         }
-        guard !self.atEOF else { return nil }
+        guard !self.atEOF, self.reader.isReading(part: self.number) else {
+            self.atEOF = true
+            return nil
+        }
         if let bytes = try await self.reader.readPartBytes(size) {
             return bytes
         }

@@ -45,8 +45,8 @@ public func contentDispositionHeader(
     return header
 }
 
-/// `text` as an HTTP quoted-string: in double quotes, with `"` and `\` escaped; CR, LF and NUL,
-/// which no field value may hold, become spaces.
+/// `text` as an HTTP quoted-string: in double quotes, with `"` and `\` escaped; control
+/// characters other than HTAB, which no field value may hold, become spaces.
 func quotedString(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
@@ -54,7 +54,7 @@ func quotedString(_ text: String) -> String {
         case "\"", "\\":
             result.unicodeScalars.append("\\")
             result.unicodeScalars.append(scalar)
-        case "\r", "\n", "\0":
+        case _ where scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F:
             result.unicodeScalars.append(" ")
         default:
             result.unicodeScalars.append(scalar)

@@ -184,8 +184,11 @@ struct ContentDispositionParser {
             case UInt8(ascii: "\""):
                 return (Self.decodeOctets(content), true)
             case UInt8(ascii: "\\"):
+                // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text ): never a control character.
                 guard self.index < self.bytes.count else { return nil }
-                content.append(self.bytes[self.index])
+                let escaped = self.bytes[self.index]
+                guard escaped == 0x09 || (escaped >= 0x20 && escaped != 0x7F) else { return nil }
+                content.append(escaped)
                 self.index += 1
             case 0x00..<0x09, 0x0A..<0x20, 0x7F:
                 return nil

@@ -29,11 +29,14 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
         case multipart(MultipartReader<Source>)
     }
 
+    /// Where the reader is. Parts are known by number and nested readers weakly: a part and a
+    /// nested reader hold their reader, never the other way round, so dropping a reader midway
+    /// frees it all.
     private enum State {
         case start
         case between
-        case inPart(BodyPartReader<Source>)
-        case inNested(MultipartReader<Source>)
+        case inPart(number: Int)
+        case inNested
         case closed
     }
 
@@ -46,6 +49,8 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
     let delimiter: [UInt8]
     private let parent: MultipartReader?
     private var state = State.start
+    private weak var nested: MultipartReader?
+    private var partNumber = 0
 
     /// A reader for `body`, with the boundary taken from the `Content-Type` in `headers`.
     ///
@@ -82,10 +87,16 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
             try await self.readOpeningDelimiter()
         case .between:
             break
-        case .inPart(let part):
-            try await part.release()
-        case .inNested(let nested):
-            try await nested.release()
+        case .inPart:
+            while try await self.readPartBytes(65536) != nil {}
+        case .inNested:
+            if let nested = self.nested {
+                try await nested.release()
+            } else {
+                // The nested body cannot hold this body's boundary: skipping to it skips the rest.
+                try await self.skip(to: self.delimiter, missing: "Missing closing boundary '\(self.boundary)'")
+                try await self.readAfterDelimiter()
+            }
         case .closed:
             break
         }
@@ -99,17 +110,24 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
                 stream: self.stream,
                 parent: self
             )
-            self.state = .inNested(nested)
+            self.nested = nested
+            self.state = .inNested
             return .multipart(nested)
         }
-        let part = BodyPartReader(headers: headers, reader: self)
-        self.state = .inPart(part)
-        return .part(part)
+        self.partNumber += 1
+        self.state = .inPart(number: self.partNumber)
+        return .part(BodyPartReader(headers: headers, reader: self, number: self.partNumber))
     }
 
     /// Reads and drops the rest of the body up to and including the closing boundary.
     public func release() async throws {
         while try await self.next() != nil {}
+    }
+
+    /// Whether part `number` is the one being read.
+    func isReading(part number: Int) -> Bool {
+        if case .inPart(number) = self.state { return true }
+        return false
     }
 
     /// Raw bytes of the current part, at most `maxCount`; nil once its end, the next boundary,

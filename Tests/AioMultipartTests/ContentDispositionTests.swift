@@ -129,9 +129,16 @@ struct ContentDispositionTests {
         #expect(badName?.value == "na me")
     }
 
+    @Test func escapedControlCharactersAreRefused() {
+        #expect(parseContentDisposition(Array("attachment; filename=\"f\\".utf8) + [0x02] + Array("oo\"".utf8)) == nil)
+        #expect(parseContentDisposition("attachment; filename=\"f\\\too\"")?.filename == "f\too")
+    }
+
     @Test func builderNeverEmitsLineBreaks() throws {
         let header = try contentDispositionHeader("form-data", parameters: [("name", "a\r\nX-Injected: 1")], quoteFields: false)
         #expect(!header.contains("\r") && !header.contains("\n"))
+        let control = try contentDispositionHeader("form-data", parameters: [("name", "a\u{01}b\u{7F}")], quoteFields: false)
+        #expect(control == #"form-data; name="a b ""#)
     }
 }
 

@@ -234,6 +234,33 @@ struct MultipartReaderTests {
         #expect(error?.status == .contentTooLarge)
     }
 
+    @Test func readersDroppedMidwayAreFreed() async throws {
+        weak var weakReader: MultipartReader<Pieces>?
+        weak var weakPart: BodyPartReader<Pieces>?
+        weak var weakNested: MultipartReader<Pieces>?
+        do {
+            let body = crlf("--b\nContent-Type: multipart/mixed; boundary=c\n\n--c\n\nhalf a part")
+            let reader = try MultipartReader(headers: headers(boundary: "b"), body: Pieces(body, cuts: [9]))
+            guard case .multipart(let nested)? = try await reader.next() else { Issue.record("no nested body"); return }
+            guard case .part(let part)? = try await nested.next() else { Issue.record("no part"); return }
+            await #expect(throws: MultipartError.self) { try await part.read() }
+            (weakReader, weakPart, weakNested) = (reader, part, nested)
+        }
+        #expect(weakReader == nil)
+        #expect(weakPart == nil)
+        #expect(weakNested == nil)
+    }
+
+    @Test func aPartLeftBehindEndsWhenTheReaderMovesOn() async throws {
+        let body = crlf("--b\n\nfirst\n--b\n\nsecond\n--b--")
+        let reader = try MultipartReader(headers: headers(boundary: "b"), body: Pieces(body, cuts: []))
+        guard case .part(let first)? = try await reader.next() else { Issue.record("no part"); return }
+        guard case .part(let second)? = try await reader.next() else { Issue.record("no part"); return }
+        #expect(try await first.readChunk() == nil)
+        #expect(first.atEOF)
+        #expect(String(buffer: try await second.read()) == "second")
+    }
+
     @Test func readLineReleaseAndRawChunks() async throws {
         let body = crlf("--b\n\nfirst line\nsecond\n--b\n\nskipped entirely\n--b\n\nlast\n--b--")
         for pieces in Pieces.splits(of: body) {
