@@ -14,12 +14,12 @@ import NIOCore
 /// (base64, quoted-printable) and `Content-Encoding` (gzip, deflate) undone, streaming.
 /// ``text(encoding:upTo:)``, ``json(as:decoder:upTo:)`` and ``form(upTo:)`` read the part whole,
 /// up to a limit. What is not read is skipped by ``release()`` or by moving to the next part.
-public final class BodyPartReader<Source: AsyncSequence>: AsyncSequence where Source.Element == ByteBuffer {
+public final class BodyPartReader: AsyncSequence {
     public typealias Element = ByteBuffer
 
     /// The part's header fields.
     public let headers: HTTPFields
-    private let reader: MultipartReader<Source>
+    private let reader: MultipartReader
     /// The part's number in its reader, which tells whether the reader has moved on.
     private let number: Int
     /// Raw bytes handed back by ``readLine()``, read before the stream.
@@ -28,7 +28,7 @@ public final class BodyPartReader<Source: AsyncSequence>: AsyncSequence where So
     /// Whether the boundary after the part has been read.
     public private(set) var atEOF = false
 
-    init(headers: HTTPFields, reader: MultipartReader<Source>, number: Int) {
+    init(headers: HTTPFields, reader: MultipartReader, number: Int) {
         self.headers = headers
         self.reader = reader
         self.number = number
@@ -95,8 +95,8 @@ public final class BodyPartReader<Source: AsyncSequence>: AsyncSequence where So
 
     /// The next decoded piece of the part; nil once the part has ended.
     public func readDecodedChunk(size: Int = 65536) async throws -> ByteBuffer? {
-        if self.decoder == nil {
-            self.decoder = try PartDecoder(headers: self.headers, limit: self.reader.stream.configuration.maxDecompressedSize)
+        if try self.isIdentity() {
+            return try await self.readChunk(size: size)
         }
         while true {
             guard let chunk = try await self.readChunk(size: size) else {
@@ -110,12 +110,21 @@ public final class BodyPartReader<Source: AsyncSequence>: AsyncSequence where So
         }
     }
 
+    /// Whether the part's bytes need no decoding; makes the decoder the headers ask for.
+    private func isIdentity() throws -> Bool {
+        if self.decoder == nil {
+            self.decoder = try PartDecoder(headers: self.headers, limit: self.reader.stream.configuration.maxDecompressedSize)
+        }
+        return self.decoder!.isIdentity
+    }
+
     /// The rest of the part, decoded when `decode` is set, at most `limit` bytes
     /// (``MultipartConfiguration/maxFieldSize`` unless given).
     ///
     /// - Throws: ``MultipartError`` (413) past the limit.
     public func read(decode: Bool = false, upTo limit: Int? = nil) async throws -> ByteBuffer {
         let limit = limit ?? self.reader.stream.configuration.maxFieldSize
+        let decode = try decode && !self.isIdentity()
         var whole = ByteBuffer()
         while var chunk = try await (decode ? self.readDecodedChunk() : self.readChunk()) {
             guard whole.readableBytes + chunk.readableBytes <= limit else {

@@ -81,24 +81,26 @@ public func parseMimetype(_ mimetype: String) -> MimeType {
 enum HeaderParameters {
     /// `text` split at the semicolons outside quoted strings.
     static func split(_ text: String) -> [Substring] {
+        // Bytes, not Characters: the delimiters are ASCII, and grapheme breaking is costly.
         var items: [Substring] = []
-        var start = text.startIndex
-        var index = text.startIndex
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
         var quoted = false
-        while index < text.endIndex {
-            let character = text[index]
-            if quoted, character == "\\" {
-                index = text.index(after: index)
-                if index < text.endIndex { index = text.index(after: index) }
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if quoted, byte == UInt8(ascii: "\\") {
+                index = utf8.index(after: index)
+                if index < utf8.endIndex { index = utf8.index(after: index) }
                 continue
             }
-            if character == "\"" {
+            if byte == UInt8(ascii: "\"") {
                 quoted.toggle()
-            } else if character == ";", !quoted {
+            } else if byte == UInt8(ascii: ";"), !quoted {
                 items.append(text[start..<index])
-                start = text.index(after: index)
+                start = utf8.index(after: index)
             }
-            index = text.index(after: index)
+            index = utf8.index(after: index)
         }
         items.append(text[start...])
         return items
@@ -106,10 +108,18 @@ enum HeaderParameters {
 
     /// `text` without surrounding spaces and tabs.
     static func trimmed(_ text: Substring) -> Substring {
-        var text = text
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
+        let utf8 = text.utf8
+        var lower = utf8.startIndex
+        var upper = utf8.endIndex
+        while lower < upper, utf8[lower] == UInt8(ascii: " ") || utf8[lower] == UInt8(ascii: "\t") {
+            lower = utf8.index(after: lower)
+        }
+        while lower < upper {
+            let before = utf8.index(before: upper)
+            guard utf8[before] == UInt8(ascii: " ") || utf8[before] == UInt8(ascii: "\t") else { break }
+            upper = before
+        }
+        return text[lower..<upper]
     }
 
     /// A quoted string's content with `\x` escapes resolved; anything else as it is.

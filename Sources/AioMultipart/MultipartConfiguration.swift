@@ -24,6 +24,8 @@ public struct MultipartConfiguration: Sendable {
     /// The largest uploaded file a form read whole accepts; nil (the default) for no limit, the
     /// file going to disk as it arrives.
     public var maxFileSize: Int?
+    /// Where spooled uploads go; nil (the default) for the system's temporary directory.
+    public var temporaryDirectory: String?
 
     /// Limits with the defaults above, any of them changed.
     public init(
@@ -37,7 +39,8 @@ public struct MultipartConfiguration: Sendable {
         maxDecompressedSize: Int = 64 << 20,
         maxLineLength: Int = 65536,
         memoryFileThreshold: Int = 256 << 10,
-        maxFileSize: Int? = nil
+        maxFileSize: Int? = nil,
+        temporaryDirectory: String? = nil
     ) {
         self.maxParts = maxParts
         self.partHeaders = partHeaders
@@ -46,5 +49,6 @@ public struct MultipartConfiguration: Sendable {
         self.maxLineLength = maxLineLength
         self.memoryFileThreshold = memoryFileThreshold
         self.maxFileSize = maxFileSize
+        self.temporaryDirectory = temporaryDirectory
     }
 }

@@ -20,13 +20,13 @@ import NIOCore
 /// ```
 ///
 /// A body without the closing boundary is a ``MultipartError``, never silently cut short.
-public final class MultipartReader<Source: AsyncSequence> where Source.Element == ByteBuffer {
+public final class MultipartReader {
     /// One part of a multipart body.
     public enum Part {
         /// A leaf part.
-        case part(BodyPartReader<Source>)
+        case part(BodyPartReader)
         /// A part that is a multipart body itself.
-        case multipart(MultipartReader<Source>)
+        case multipart(MultipartReader)
     }
 
     /// Where the reader is. Parts are known by number and nested readers weakly: a part and a
@@ -44,7 +44,7 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
     public let headers: HTTPFields
     /// The boundary from `Content-Type`.
     public let boundary: String
-    let stream: MultipartStream<Source>
+    let stream: MultipartStream
     /// `CRLF--boundary`: the CRLF before a boundary belongs to it (RFC 2046 §5.1.1).
     let delimiter: [UInt8]
     private let parent: MultipartReader?
@@ -56,16 +56,30 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
     ///
     /// - Throws: ``MultipartError`` when `Content-Type` is not `multipart/*` or its boundary is
     ///   missing or invalid.
-    public convenience init(
+    public convenience init<Source: AsyncSequence>(
         headers: HTTPFields,
         body: Source,
         configuration: MultipartConfiguration = MultipartConfiguration()
-    ) throws {
+    ) throws where Source.Element == ByteBuffer {
         let boundary = try Self.boundary(of: headers)
-        self.init(headers: headers, boundary: boundary, stream: MultipartStream(body, configuration: configuration), parent: nil)
+        self.init(headers: headers, boundary: boundary, stream: MultipartStream(ByteStream(body), configuration: configuration), parent: nil)
     }
 
-    init(headers: HTTPFields, boundary: String, stream: MultipartStream<Source>, parent: MultipartReader?) {
+    /// A reader for `body` with a boundary known beforehand, checked as the one in
+    /// `Content-Type` would be.
+    ///
+    /// - Throws: ``MultipartError`` for a boundary RFC 2046 does not allow.
+    public convenience init<Source: AsyncSequence>(
+        boundary: String,
+        body: Source,
+        configuration: MultipartConfiguration = MultipartConfiguration()
+    ) throws where Source.Element == ByteBuffer {
+        let boundary = try MultipartBoundary.check(boundary)
+        let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+        self.init(headers: headers, boundary: boundary, stream: MultipartStream(ByteStream(body), configuration: configuration), parent: nil)
+    }
+
+    init(headers: HTTPFields, boundary: String, stream: MultipartStream, parent: MultipartReader?) {
         self.headers = headers
         self.boundary = boundary
         self.stream = stream
@@ -94,8 +108,8 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
                 try await nested.release()
             } else {
                 // The nested body cannot hold this body's boundary: skipping to it skips the rest.
-                try await self.skip(to: self.delimiter, missing: "Missing closing boundary '\(self.boundary)'")
-                try await self.readAfterDelimiter()
+                let end = try await self.stream.skip(to: self.delimiter, atStart: false, missing: "Missing closing boundary '\(self.boundary)'")
+                try await self.reached(end)
             }
         case .closed:
             break
@@ -136,52 +150,37 @@ public final class MultipartReader<Source: AsyncSequence> where Source.Element =
         if let bytes = try await self.stream.readSome(maxCount, before: self.delimiter) {
             return bytes
         }
-        guard try await self.stream.isBoundaryEnd(at: self.delimiter.count) else {
-            // The boundary's text inside the data, not followed by `--` or a line end: data, as
-            // aiohttp and browsers treat it. Its one CR cannot start a real delimiter.
-            return try await self.stream.read(self.delimiter.count)
-        }
-        try await self.stream.skip(self.delimiter.count)
-        try await self.readAfterDelimiter()
+        let (end, data) = try await self.stream.readDelimiter(self.delimiter)
+        if let data { return data }
+        try await self.reached(end)
         return nil
     }
 
     /// Skips the preamble up to the first boundary; the body may start with it directly.
     private func readOpeningDelimiter() async throws {
-        let dashBoundary = Array(self.delimiter.dropFirst(2))
-        if try await self.stream.startsWith(dashBoundary), try await self.stream.isBoundaryEnd(at: dashBoundary.count) {
-            try await self.stream.skip(dashBoundary.count)
-        } else {
-            try await self.skip(to: self.delimiter, missing: "No boundary '\(self.boundary)' in the body")
-        }
-        try await self.readAfterDelimiter()
+        let end = try await self.stream.skip(to: self.delimiter, atStart: true, missing: "No boundary '\(self.boundary)' in the body")
+        try await self.reached(end)
     }
 
-    /// Skips past the next real occurrence of `delimiter`.
-    private func skip(to delimiter: [UInt8], missing: String) async throws {
-        repeat {
-            try await self.stream.skipUntil(delimiter, missing: missing)
-        } while try await !self.stream.isBoundaryEnd(at: 0)
-    }
-
-    /// Reads what follows a boundary: `--` and the epilogue for the closing one, otherwise
-    /// optional transport padding and the CRLF before the next part's headers.
-    private func readAfterDelimiter() async throws {
-        if try await self.stream.startsWith(MultipartSyntax.dashes) {
-            try await self.stream.skip(2)
-            self.state = .closed
-            if let parent {
-                // The nested body's epilogue runs to the parent's next boundary, which ends the
-                // part this body was.
-                try await self.skip(to: parent.delimiter, missing: "Missing closing boundary '\(parent.boundary)'")
-                try await parent.readAfterDelimiter()
-            } else {
-                try await self.stream.skipToEnd()
-            }
+    /// Moves on after a boundary: to the next part's headers, or past the closing one to the
+    /// epilogue, which for a nested body runs to the parent's next boundary and so ends the
+    /// part the nested body was.
+    private func reached(_ end: MultipartStream.BoundaryEnd) async throws {
+        guard case .close = end else {
+            self.state = .between
             return
         }
-        try await self.stream.readLineEnd()
-        self.state = .between
+        self.state = .closed
+        if let parent {
+            let parentEnd = try await self.stream.skip(
+                to: parent.delimiter,
+                atStart: false,
+                missing: "Missing closing boundary '\(parent.boundary)'"
+            )
+            try await parent.reached(parentEnd)
+        } else {
+            try await self.stream.skipToEnd()
+        }
     }
 
     /// The boundary parameter of a `multipart/*` type in `headers`.

@@ -4,54 +4,84 @@ import HTTPTypes
 import NIOCore
 
 /// The buffered body a multipart reader and its nested readers share, with the limits that
-/// apply to the whole body; stream errors become ``MultipartError``s.
-final class MultipartStream<Source: AsyncSequence> where Source.Element == ByteBuffer {
-    private var buffer: ParserBuffer<Source>
+/// apply to the whole body.
+///
+/// Each step (a boundary line, a header section, a piece of a part) is one synchronous scan
+/// of the buffered bytes, suspending only when they do not suffice; the body ending first is
+/// a ``MultipartError``.
+final class MultipartStream {
+    /// What follows a boundary.
+    enum BoundaryEnd {
+        /// `--`: the body's last boundary.
+        case close
+        /// Optional spaces and tabs and CRLF, `length` bytes: a part follows.
+        case next(length: Int)
+        /// Anything else: not a boundary, but data that looks like one.
+        case none
+    }
+
+    private var buffer: ParserBuffer<ByteStream>
     let configuration: MultipartConfiguration
     private var partCount = 0
 
-    init(_ source: Source, configuration: MultipartConfiguration) {
+    init(_ source: ByteStream, configuration: MultipartConfiguration) {
         self.buffer = ParserBuffer(source)
         self.configuration = configuration
     }
 
+    /// Bytes before the next `delimiter`, at most `maxCount`; nil when the delimiter is next.
     func readSome(_ maxCount: Int, before delimiter: [UInt8]) async throws -> ByteBuffer? {
-        try await self.mapEOF { try await self.buffer.readSome(maxCount, before: delimiter) }
+        do {
+            return try await self.buffer.readSome(maxCount, before: delimiter)
+        } catch is EOFStream {
+            throw Self.truncated
+        }
     }
 
-    func read(_ count: Int) async throws -> ByteBuffer {
-        try await self.mapEOF { try await self.buffer.read(count) }
-    }
-
-    /// Whether the bytes `offset` ahead end a boundary: `--`, or optional spaces and tabs and
-    /// CRLF (RFC 2046 §5.1.1).
-    func isBoundaryEnd(at offset: Int) async throws -> Bool {
-        let next = try await self.mapEOF { try await self.buffer.wait(offset + 2) }.readableBytesView.suffix(2)
-        if next.elementsEqual(MultipartSyntax.dashes) || next.elementsEqual(MultipartSyntax.crlf) { return true }
-        guard next.first == UInt8(ascii: " ") || next.first == UInt8(ascii: "\t") else { return false }
-        // Transport padding: spaces and tabs up to the CRLF, looked at one byte at a time.
-        for length in (offset + 2)...(offset + 1024) {
-            let padding = try await self.mapEOF { try await self.buffer.wait(length) }.readableBytesView.dropFirst(offset)
-            if padding.suffix(2).elementsEqual(MultipartSyntax.crlf) { return true }
-            guard let last = padding.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") || last == UInt8(ascii: "\r") else {
-                return false
+    /// Consumes the delimiter the buffer starts with and what ends its line. For data that
+    /// only looks like a delimiter, returns those bytes instead, to be treated as data.
+    func readDelimiter(_ delimiter: [UInt8]) async throws -> (BoundaryEnd, data: ByteBuffer?) {
+        try await self.parse { buffer in
+            guard let end = Self.boundaryEnd(buffer, at: delimiter.count) else { return nil }
+            switch end {
+            case .close:
+                buffer.moveReaderIndex(forwardBy: delimiter.count + 2)
+                return (end, nil)
+            case .next(let length):
+                buffer.moveReaderIndex(forwardBy: delimiter.count + length)
+                return (end, nil)
+            case .none:
+                // Its one CR cannot start a real delimiter.
+                return (end, buffer.readSlice(length: delimiter.count))
             }
         }
-        return false
     }
 
-    func skip(_ count: Int) async throws {
-        try await self.mapEOF { try await self.buffer.skip(count) }
-    }
-
-    /// Whether the next bytes are `bytes`; the body ending first is an error.
-    func startsWith(_ bytes: [UInt8]) async throws -> Bool {
-        try await self.mapEOF { try await self.buffer.wait(bytes.count).readableBytesView.elementsEqual(bytes) }
-    }
-
-    func skipUntil(_ delimiter: [UInt8], missing: String) async throws {
+    /// Skips to and past the first real `delimiter` (one followed by `--` or a line end), or
+    /// `dashBoundary` right at the start when `atStart`; `missing` names the error otherwise.
+    func skip(to delimiter: [UInt8], atStart: Bool, missing: String) async throws -> BoundaryEnd {
+        var atStart = atStart
         do {
-            try await self.buffer.skipUntil(delimiter)
+            return try await self.buffer.parse { buffer in
+                if atStart {
+                    // The first boundary may open the body without the CRLF before it.
+                    let dashBoundary = delimiter.count - 2
+                    guard buffer.readableBytes >= dashBoundary + 2 else { return nil }
+                    if buffer.readableBytesView.starts(with: delimiter.dropFirst(2)) {
+                        guard let end = Self.boundaryEnd(buffer, at: dashBoundary) else { return nil }
+                        if let found = Self.consume(end, buffer: &buffer, at: dashBoundary) { return found }
+                    }
+                    atStart = false
+                }
+                while true {
+                    let (count, found) = buffer.bytesBefore(delimiter)
+                    buffer.moveReaderIndex(forwardBy: count)
+                    guard found else { return nil }
+                    guard let end = Self.boundaryEnd(buffer, at: delimiter.count) else { return nil }
+                    if let found = Self.consume(end, buffer: &buffer, at: delimiter.count) { return found }
+                    buffer.moveReaderIndex(forwardBy: 1)
+                }
+            }
         } catch is EOFStream {
             throw MultipartError(missing)
         }
@@ -62,20 +92,6 @@ final class MultipartStream<Source: AsyncSequence> where Source.Element == ByteB
         while try await self.buffer.readSome(65536) != nil {}
     }
 
-    /// The rest of a boundary line: optional spaces and tabs, then CRLF.
-    func readLineEnd() async throws {
-        let line = try await self.mapEOF {
-            do {
-                return try await self.buffer.readUntil(MultipartSyntax.crlf, limit: 1024)
-            } catch is LineTooLong {
-                throw MultipartError("Malformed boundary line")
-            }
-        }
-        guard line.readableBytesView.dropLast(2).allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else {
-            throw MultipartError("Malformed boundary line")
-        }
-    }
-
     /// A part's header section, counting the part against ``MultipartConfiguration/maxParts``.
     func readPartHeaders() async throws -> HTTPFields {
         self.partCount += 1
@@ -83,23 +99,26 @@ final class MultipartStream<Source: AsyncSequence> where Source.Element == ByteB
             throw MultipartError.tooLarge("More than \(self.configuration.maxParts) parts")
         }
         let limits = self.configuration.partHeaders
-        return try await self.mapEOF {
-            if try await self.startsWith(MultipartSyntax.crlf) {
-                try await self.buffer.skip(2)
+        return try await self.parse { buffer in
+            guard buffer.readableBytes >= 2 else { return nil }
+            if buffer.readableBytesView.starts(with: MultipartSyntax.crlf) {
+                buffer.moveReaderIndex(forwardBy: 2)
                 return [:]
             }
-            var section: ByteBuffer
-            do {
-                section = try await self.buffer.readUntil(MultipartSyntax.emptyLine, limit: limits.maxHeadLength)
-            } catch is LineTooLong {
+            guard let end = buffer.endOfFirst(MultipartSyntax.emptyLine) else {
+                guard buffer.readableBytes < limits.maxHeadLength else {
+                    throw MultipartError.tooLarge("Part headers longer than \(limits.maxHeadLength) bytes")
+                }
+                return nil
+            }
+            guard end <= limits.maxHeadLength else {
                 throw MultipartError.tooLarge("Part headers longer than \(limits.maxHeadLength) bytes")
             }
+            var section = buffer.readSlice(length: end)!
             var reader = FieldSectionReader(configuration: limits)
             let fields: HTTPFields?
             do {
                 fields = try reader.read(&section)
-            } catch let error as LineTooLong {
-                throw MultipartError.tooLarge("Part headers: \(error.message)")
             } catch let error as any HTTPProcessingError where error.status == .requestHeaderFieldsTooLarge {
                 throw MultipartError.tooLarge("Part headers: \(error.message)")
             } catch let error as any HTTPProcessingError {
@@ -110,12 +129,46 @@ final class MultipartStream<Source: AsyncSequence> where Source.Element == ByteB
         }
     }
 
-    /// Runs `body`, turning the body's end into the error a truncated multipart body is.
-    private func mapEOF<Result>(_ body: () async throws -> Result) async throws -> Result {
+    /// Runs a parsing step, the body ending first being a truncated multipart body.
+    private func parse<Result>(_ step: (inout ByteBuffer) throws -> Result?) async throws -> Result {
         do {
-            return try await body()
+            return try await self.buffer.parse(step)
         } catch is EOFStream {
-            throw MultipartError("Missing closing boundary: the multipart body ended early")
+            throw Self.truncated
+        }
+    }
+
+    private static var truncated: MultipartError {
+        MultipartError("Missing closing boundary: the multipart body ended early")
+    }
+
+    /// Consumes a boundary of `length` bytes and its ending when it is a real one.
+    private static func consume(_ end: BoundaryEnd, buffer: inout ByteBuffer, at length: Int) -> BoundaryEnd? {
+        switch end {
+        case .close:
+            buffer.moveReaderIndex(forwardBy: length + 2)
+        case .next(let rest):
+            buffer.moveReaderIndex(forwardBy: length + rest)
+        case .none:
+            return nil
+        }
+        return end
+    }
+
+    /// What follows the boundary that ends `offset` bytes into `buffer` (RFC 2046 §5.1.1); nil
+    /// while the buffered bytes cannot tell.
+    static func boundaryEnd(_ buffer: ByteBuffer, at offset: Int) -> BoundaryEnd? {
+        buffer.withUnsafeReadableBytes { bytes in
+            guard bytes.count >= offset + 2 else { return nil }
+            if bytes[offset] == UInt8(ascii: "-"), bytes[offset + 1] == UInt8(ascii: "-") { return .close }
+            var index = offset
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+                index += 1
+                if index - offset > 1024 { return BoundaryEnd.none }
+            }
+            guard bytes.count >= index + 2 else { return nil }
+            if bytes[index] == 0x0D, bytes[index + 1] == 0x0A { return .next(length: index + 2 - offset) }
+            return BoundaryEnd.none
         }
     }
 }
@@ -124,6 +177,4 @@ final class MultipartStream<Source: AsyncSequence> where Source.Element == ByteB
 enum MultipartSyntax {
     static let crlf: [UInt8] = [0x0D, 0x0A]
     static let emptyLine: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
-    static let dashes: [UInt8] = [0x2D, 0x2D]
-    static let lineFeed: [UInt8] = [0x0A]
 }

@@ -10,6 +10,10 @@ public enum TextCharset: Sendable, Hashable {
     /// The charset called `name` (case-insensitive: `utf-8`, `utf8`, `iso-8859-1`, `latin-1`,
     /// `us-ascii` …); nil for one this package does not read.
     public init?(_ name: some StringProtocol) {
+        if name == "utf-8" {
+            self = .utf8
+            return
+        }
         switch name.lowercased() {
         case "utf-8", "utf8": self = .utf8
         case "iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1": self = .latin1

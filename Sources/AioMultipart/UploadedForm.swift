@@ -70,7 +70,7 @@ private struct FormCollector {
         self.configuration = configuration
     }
 
-    mutating func collect<Source>(_ reader: MultipartReader<Source>, outerName: String?) async throws {
+    mutating func collect(_ reader: MultipartReader, outerName: String?) async throws {
         while let next = try await reader.next() {
             switch next {
             case .multipart(let nested):
@@ -92,7 +92,7 @@ private struct FormCollector {
     }
 
     /// The part's decoded bytes, in memory while small, then in a temporary file.
-    mutating func spool<Source>(_ part: BodyPartReader<Source>, name: String, filename: String) async throws -> FileField {
+    mutating func spool(_ part: BodyPartReader, name: String, filename: String) async throws -> FileField {
         let maxSize = self.configuration.maxFileSize ?? .max
         var size = 0
         func count(_ chunk: ByteBuffer) throws {
@@ -108,7 +108,7 @@ private struct FormCollector {
         if part.atEOF, memory.readableBytes <= self.configuration.memoryFileThreshold {
             storage = .memory(memory)
         } else {
-            let path = try await Self.temporaryPath()
+            let path = try await Self.temporaryPath(in: self.configuration.temporaryDirectory)
             self.temporaryFiles.append(path)
             try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(path)) { handle in
                 var writer = handle.bufferedWriter(capacity: .kibibytes(256))
@@ -131,10 +131,12 @@ private struct FormCollector {
         )
     }
 
-    private static func temporaryPath() async throws -> String {
+    private static func temporaryPath(in directory: String?) async throws -> String {
         var generator = SystemRandomNumberGenerator()
         let suffix = String(generator.next() as UInt64, radix: 36)
-        return "\(try await FileSystem.shared.temporaryDirectory)/aio-upload-\(suffix)"
+        var directory = directory
+        if directory == nil { directory = try await FileSystem.shared.temporaryDirectory.description }
+        return "\(directory!)/aio-upload-\(suffix)"
     }
 }
 

@@ -14,22 +14,27 @@ import NIOCore
 /// let part = try await reader.read(512)
 /// ```
 public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBuffer {
-    private var iterator: Source.AsyncIterator
-    private var buffer = ByteBuffer()
-    private var sourceFinished = false
+    // Inlinable, so the parsers built on it are specialised for their source in their module.
+    @usableFromInline var iterator: Source.AsyncIterator
+    @usableFromInline var buffer = ByteBuffer()
+    @usableFromInline var sourceFinished = false
 
     /// A reader over `source`.
+    @inlinable
     public init(_ source: Source) {
         self.iterator = source.makeAsyncIterator()
     }
 
     /// The bytes read from the source but not consumed yet.
+    @inlinable
     public var buffered: ByteBuffer { self.buffer }
 
     /// Whether the source has ended and every byte has been consumed.
+    @inlinable
     public var isAtEnd: Bool { self.sourceFinished && self.buffer.readableBytes == 0 }
 
     /// Reads exactly `count` bytes.
+    @inlinable
     public mutating func read(_ count: Int) async throws -> ByteBuffer {
         try await self.fill(count)
         return self.buffer.readSlice(length: count)!
@@ -37,6 +42,7 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
 
     /// Reads what is buffered, at most `maxCount` bytes, waiting for the source only when nothing
     /// is buffered; nil once the source has ended and everything was read.
+    @inlinable
     public mutating func readSome(_ maxCount: Int) async throws -> ByteBuffer? {
         precondition(maxCount > 0, "readSome needs a positive count")
         if self.buffer.readableBytes == 0 {
@@ -49,6 +55,7 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
     ///
     /// Throws ``AioWire/LineTooLong`` when `limit` bytes are buffered without a complete
     /// separator, so a peer cannot make the reader buffer without bound.
+    @inlinable
     public mutating func readUntil(_ separator: some Collection<UInt8>, limit: Int) async throws -> ByteBuffer {
         let length = try await self.fillUntil(Array(separator), limit: limit)
         return self.buffer.readSlice(length: length)!
@@ -61,6 +68,7 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
     /// body delimited by a boundary streams in the pieces it arrived in, without copies; only a
     /// tail that may begin a separator waits for more input. Throws ``EOFStream`` when the
     /// source ends before the separator.
+    @inlinable
     public mutating func readSome(_ maxCount: Int, before separator: [UInt8]) async throws -> ByteBuffer? {
         precondition(maxCount > 0 && !separator.isEmpty, "readSome needs a positive count and a separator")
         while true {
@@ -75,7 +83,21 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
         }
     }
 
+    /// Runs `parse` on the buffered bytes, pulling more input each time it returns nil, until
+    /// it returns a value: one suspension point for a whole parsing step, however many checks
+    /// it makes. `parse` consumes what it used by moving the buffer's reader index, and may
+    /// drop bytes it has looked at even when it asks for more. Throws ``EOFStream`` when the
+    /// source ends first.
+    @inlinable
+    public mutating func parse<Result>(_ parse: (inout ByteBuffer) throws -> Result?) async throws -> Result {
+        while true {
+            if let result = try parse(&self.buffer) { return result }
+            guard try await self.pull() else { throw EOFStream(bufferedBytes: self.buffer.readableBytes) }
+        }
+    }
+
     /// Skips exactly `count` bytes.
+    @inlinable
     public mutating func skip(_ count: Int) async throws {
         var left = count
         while left > 0 {
@@ -90,6 +112,7 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
 
     /// Skips everything up to and including the first `separator`, without a limit: skipped
     /// bytes are dropped as they arrive, only a partial separator is kept.
+    @inlinable
     public mutating func skipUntil(_ separator: some Collection<UInt8>) async throws {
         let separator = Array(separator)
         precondition(!separator.isEmpty, "an empty separator")
@@ -105,6 +128,7 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
     }
 
     /// Returns the next `count` bytes without consuming them.
+    @inlinable
     public mutating func wait(_ count: Int) async throws -> ByteBuffer {
         try await self.fill(count)
         return self.buffer.getSlice(at: self.buffer.readerIndex, length: count)!
@@ -112,20 +136,23 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
 
     /// Returns the bytes up to and including the first `separator` without consuming them;
     /// throws ``AioWire/LineTooLong`` past `limit`, like ``readUntil(_:limit:)``.
+    @inlinable
     public mutating func waitUntil(_ separator: some Collection<UInt8>, limit: Int) async throws -> ByteBuffer {
         let length = try await self.fillUntil(Array(separator), limit: limit)
         return self.buffer.getSlice(at: self.buffer.readerIndex, length: length)!
     }
 
     /// Buffers at least `count` bytes.
-    private mutating func fill(_ count: Int) async throws {
+    @inlinable
+    mutating func fill(_ count: Int) async throws {
         while self.buffer.readableBytes < count {
             guard try await self.pull() else { throw EOFStream(bufferedBytes: self.buffer.readableBytes) }
         }
     }
 
     /// Buffers up to the end of the first `separator` and returns that length.
-    private mutating func fillUntil(_ separator: [UInt8], limit: Int) async throws -> Int {
+    @inlinable
+    mutating func fillUntil(_ separator: [UInt8], limit: Int) async throws -> Int {
         precondition(!separator.isEmpty, "an empty separator")
         var searched = 0
         while true {
@@ -143,7 +170,8 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
     }
 
     /// Appends the next piece of the source; false when the source has ended.
-    private mutating func pull() async throws -> Bool {
+    @inlinable
+    mutating func pull() async throws -> Bool {
         if self.sourceFinished { return false }
         while let piece = try await self.iterator.next() {
             guard piece.readableBytes > 0 else { continue }
@@ -165,7 +193,8 @@ extension ByteBuffer {
     /// How many readable bytes certainly come before `separator`, and whether the separator
     /// starts right after them; a readable tail that matches the separator's beginning is not
     /// counted, since more input decides whether it is one.
-    func bytesBefore(_ separator: [UInt8]) -> (count: Int, found: Bool) {
+    @inlinable
+    package func bytesBefore(_ separator: [UInt8]) -> (count: Int, found: Bool) {
         self.withUnsafeReadableBytes { bytes in
             let first = separator[0]
             var index = 0
@@ -183,7 +212,8 @@ extension ByteBuffer {
 
     /// The readable-relative index just past the first occurrence of `separator` at or after
     /// `start`, or nil.
-    func endOfFirst(_ separator: [UInt8], from start: Int = 0) -> Int? {
+    @inlinable
+    package func endOfFirst(_ separator: [UInt8], from start: Int = 0) -> Int? {
         self.withUnsafeReadableBytes { bytes -> Int? in
             guard let first = separator.first else { return nil }
             var index = start

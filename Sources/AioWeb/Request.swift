@@ -143,7 +143,7 @@ public struct Request: Sendable {
     /// arrive (aiohttp's `multipart()`), with the limits of ``Application/multipart``.
     ///
     /// - Throws: ``AioMultipart/MultipartError`` (400) when the body is not multipart.
-    public func multipart() throws -> MultipartReader<RequestBody> {
+    public func multipart() throws -> MultipartReader {
         try MultipartReader(headers: self.headers, body: self.body, configuration: self.app.multipart)
     }
 

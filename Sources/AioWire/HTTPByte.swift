@@ -120,7 +120,7 @@ extension UnsafeRawBufferPointer {
     }
 
     /// The first index in `range` holding `byte`, found with `memchr`.
-    @inline(__always)
+    @inlinable
     package func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
         guard !range.isEmpty, let base = self.baseAddress else { return nil }
         guard let found = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }

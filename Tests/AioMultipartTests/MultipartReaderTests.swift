@@ -64,7 +64,7 @@ indirect enum Seen: Equatable, CustomStringConvertible {
     }
 }
 
-func readAll<S>(_ reader: MultipartReader<S>) async throws -> [Seen] {
+func readAll(_ reader: MultipartReader) async throws -> [Seen] {
     var seen: [Seen] = []
     while let part = try await reader.next() {
         switch part {
@@ -235,9 +235,9 @@ struct MultipartReaderTests {
     }
 
     @Test func readersDroppedMidwayAreFreed() async throws {
-        weak var weakReader: MultipartReader<Pieces>?
-        weak var weakPart: BodyPartReader<Pieces>?
-        weak var weakNested: MultipartReader<Pieces>?
+        weak var weakReader: MultipartReader?
+        weak var weakPart: BodyPartReader?
+        weak var weakNested: MultipartReader?
         do {
             let body = crlf("--b\nContent-Type: multipart/mixed; boundary=c\n\n--c\n\nhalf a part")
             let reader = try MultipartReader(headers: headers(boundary: "b"), body: Pieces(body, cuts: [9]))

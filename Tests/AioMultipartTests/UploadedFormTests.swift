@@ -21,7 +21,7 @@ struct UploadedFormTests {
         return writer
     }
 
-    static func reader(_ writer: MultipartWriter, _ configuration: MultipartConfiguration = MultipartConfiguration()) async throws -> MultipartReader<Pieces> {
+    static func reader(_ writer: MultipartWriter, _ configuration: MultipartConfiguration = MultipartConfiguration()) async throws -> MultipartReader {
         let body = Array(try await writer.collect().readableBytesView)
         return try MultipartReader(headers: [.contentType: writer.contentType], body: Pieces(body, cuts: Array(stride(from: 0, to: body.count, by: 7000))), configuration: configuration)
     }
@@ -43,15 +43,16 @@ struct UploadedFormTests {
     }
 
     @Test func limitsRemoveWhatWasSpooled() async throws {
-        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("aio-upload-") })
-        var configuration = MultipartConfiguration()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aio-limits-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = MultipartConfiguration(temporaryDirectory: directory)
         configuration.maxFileSize = 400_000
         let error = await #expect(throws: MultipartError.self) {
             try await Self.reader(Self.form(big: 600_000), configuration).readForm()
         }
         #expect(error?.status == .contentTooLarge)
-        let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("aio-upload-") })
-        #expect(after.subtracting(before).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
 
         configuration = MultipartConfiguration()
         configuration.maxFieldSize = 2

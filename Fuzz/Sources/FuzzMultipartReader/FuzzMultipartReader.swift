@@ -74,7 +74,7 @@ func read(_ body: Pieces) async -> Outcome {
     return outcome
 }
 
-func collect(_ reader: MultipartReader<Pieces>, into parts: inout [String]) async throws {
+func collect(_ reader: MultipartReader, into parts: inout [String]) async throws {
     while let next = try await reader.next() {
         switch next {
         case .multipart(let nested):

@@ -17,7 +17,7 @@ extension Httpbin {
     }
 
     /// Every leaf part of `reader`, nested ones included, hashed as it streams.
-    private static func digest(_ reader: MultipartReader<RequestBody>, into parts: inout [JSONValue]) async throws {
+    private static func digest(_ reader: MultipartReader, into parts: inout [JSONValue]) async throws {
         while let next = try await reader.next() {
             switch next {
             case .multipart(let nested):
