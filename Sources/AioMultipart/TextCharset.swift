@@ -3,8 +3,11 @@ import NIOCore
 /// The character sets text bodies, form fields and header parameters are read in: UTF-8,
 /// ISO-8859-1 and US-ASCII, by their common names.
 public enum TextCharset: Sendable, Hashable {
+    /// UTF-8, the default everywhere here.
     case utf8
+    /// ISO-8859-1, one character per byte.
     case latin1
+    /// US-ASCII: bytes above 0x7F are refused.
     case ascii
 
     /// The charset called `name` (case-insensitive: `utf-8`, `utf8`, `iso-8859-1`, `latin-1`,

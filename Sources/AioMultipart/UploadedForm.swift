@@ -3,7 +3,9 @@ import NIOFileSystem
 
 /// A value of a submitted form: text, or an uploaded file.
 public enum FormValue: Sendable, Equatable {
+    /// A text field.
     case text(String)
+    /// An uploaded file.
     case file(FileField)
 
     /// The text, for a text field.
