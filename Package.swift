@@ -141,6 +141,7 @@ let package = Package(
             dependencies: [
                 "AioServer",
                 "AioTesting",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -50,7 +51,11 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         self.responder = responder
         self.configuration = configuration
         self.logger = logger
-        self.observers = ServerObservers(accessLog: configuration.accessLog, accessLogger: accessLogger)
+        self.observers = ServerObservers(
+            accessLog: configuration.accessLog,
+            accessLogger: accessLogger,
+            metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory
+        )
     }
 
     /// The address the server listens on, once it does (with the port it got for port 0).

@@ -1,3 +1,4 @@
+import CoreMetrics
 import AioWire
 import NIOCore
 
@@ -47,6 +48,9 @@ public struct ServerConfiguration: Sendable {
     /// The access log line format, or nil for no access log (the default). Lines go to the
     /// `aio.access` logger at info level.
     public var accessLog: AccessLogFormat?
+    /// Where the server's metrics go; nil (the default) for swift-metrics' bootstrapped
+    /// `MetricsSystem.factory`. A factory of its own lets one process keep servers apart.
+    public var metricsFactory: (any MetricsFactory)?
 
     /// A configuration listening on `address` with the defaults: 8 KiB lines and 64 KiB heads,
     /// bodies unlimited for streaming, 16 pipelined requests, a 30 s head timeout, 75 s idle

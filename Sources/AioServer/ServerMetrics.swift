@@ -8,12 +8,12 @@ struct ServerMetrics: Sendable {
     private let duration: Timer
     private let connections: Meter
 
-    init() {
+    init(factory: any MetricsFactory) {
         self.requests = ["1xx", "2xx", "3xx", "4xx", "5xx"].map {
-            Counter(label: "aio_http_requests_total", dimensions: [("status", $0)])
+            Counter(label: "aio_http_requests_total", dimensions: [("status", $0)], factory: factory)
         }
-        self.duration = Timer(label: "aio_http_request_duration_seconds")
-        self.connections = Meter(label: "aio_http_open_connections")
+        self.duration = Timer(label: "aio_http_request_duration_seconds", dimensions: [], factory: factory)
+        self.connections = Meter(label: "aio_http_open_connections", dimensions: [], factory: factory)
     }
 
     func requestFinished(status: Int, nanoseconds: Int64) {

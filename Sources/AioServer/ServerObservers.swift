@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOCore
 
@@ -9,11 +10,12 @@ import Darwin
 
 /// What watches a server's requests: metrics always, the access log when configured.
 struct ServerObservers: Sendable {
-    let metrics = ServerMetrics()
+    let metrics: ServerMetrics
     let accessLog: AccessLogFormat?
     let accessLogger: Logger
 
-    init(accessLog: AccessLogFormat?, accessLogger: Logger) {
+    init(accessLog: AccessLogFormat?, accessLogger: Logger, metricsFactory: any MetricsFactory) {
+        self.metrics = ServerMetrics(factory: metricsFactory)
         self.accessLog = accessLog
         self.accessLogger = accessLogger
     }
