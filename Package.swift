@@ -117,6 +117,7 @@ let package = Package(
             name: "AioWireTests",
             dependencies: [
                 "AioWire",
+                "AioTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
@@ -150,6 +151,7 @@ let package = Package(
             name: "AioMultipartTests",
             dependencies: [
                 "AioMultipart",
+                "AioTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "CompressNIO", package: "compress-nio"),

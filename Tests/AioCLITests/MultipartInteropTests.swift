@@ -33,7 +33,7 @@ struct MultipartInteropTests {
     }
 
     static func bodies() throws -> [Body] {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let random = (0..<(3 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
 
         var form = FormData()
@@ -89,18 +89,5 @@ struct MultipartInteropTests {
         ])
         #expect(result.status == 0, "\(result.output)\n\(result.error)")
         #expect(result.output.contains("6 multipart parse cases passed"), "\(result.output)")
-    }
-}
-
-/// A small seeded generator, so the random payloads repeat from run to run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import AioTesting
 import AioMultipart
 import CompressNIO
 import HTTPTypes
@@ -28,26 +29,13 @@ struct Pieces: AsyncSequence, Sendable {
 
     /// The splits every codec test feeds: whole, one byte at a time, and seeded random cuts.
     static func splits(of bytes: [UInt8]) -> [Pieces] {
-        var generator = SplitMix(seed: UInt64(bytes.count))
+        var generator = SplitMix64(seed: UInt64(bytes.count))
         var result = [Pieces(bytes, cuts: []), Pieces(bytes, cuts: Array(0..<bytes.count))]
         for _ in 0..<8 {
             let cuts = (0..<Int.random(in: 1...12, using: &generator)).map { _ in Int.random(in: 0...bytes.count, using: &generator) }
             result.append(Pieces(bytes, cuts: cuts.sorted()))
         }
         return result
-    }
-}
-
-/// A small seeded generator, so random cuts repeat from run to run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

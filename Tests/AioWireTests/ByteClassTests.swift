@@ -1,3 +1,4 @@
+import AioTesting
 import Testing
 
 @testable import AioWire

@@ -1,3 +1,4 @@
+import AioTesting
 import AioWire
 import HTTPTypes
 import NIOCore
@@ -50,18 +51,6 @@ enum Splits {
     /// Whole, byte by byte, and eight random splits.
     static func all(_ count: Int, seed: UInt64 = 0x5EED) -> [[Int]] {
         [whole(count), bytewise(count)] + (0..<8).map { random(count, seed: seed &+ UInt64($0)) }
-    }
-}
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

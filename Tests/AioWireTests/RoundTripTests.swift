@@ -1,3 +1,4 @@
+import AioTesting
 import AioWire
 import HTTPTypes
 import NIOCore
