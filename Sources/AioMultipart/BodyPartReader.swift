@@ -19,6 +19,7 @@ public final class BodyPartReader: AsyncSequence {
 
     /// The part's header fields.
     public let headers: HTTPFields
+    private let fields: PartFields
     private let reader: MultipartReader
     /// The part's number in its reader, which tells whether the reader has moved on.
     private let number: Int
@@ -28,8 +29,9 @@ public final class BodyPartReader: AsyncSequence {
     /// Whether the boundary after the part has been read.
     public private(set) var atEOF = false
 
-    init(headers: HTTPFields, reader: MultipartReader, number: Int) {
+    init(headers: HTTPFields, fields: PartFields, reader: MultipartReader, number: Int) {
         self.headers = headers
+        self.fields = fields
         self.reader = reader
         self.number = number
     }
@@ -50,7 +52,7 @@ public final class BodyPartReader: AsyncSequence {
 
     /// The parsed `Content-Type`; `text/plain` when there is none (RFC 2046 §5.1).
     public var contentType: MimeType {
-        self.headers[.contentType].map(parseMimetype) ?? MimeType(type: "text", subtype: "plain")
+        self.fields.contentType.map(parseMimetype) ?? MimeType(type: "text", subtype: "plain")
     }
 
     /// At most `size` raw bytes of the part, as they arrived; nil once the part has ended.
@@ -113,7 +115,7 @@ public final class BodyPartReader: AsyncSequence {
     /// Whether the part's bytes need no decoding; makes the decoder the headers ask for.
     private func isIdentity() throws -> Bool {
         if self.decoder == nil {
-            self.decoder = try PartDecoder(headers: self.headers, limit: self.reader.stream.configuration.maxDecompressedSize)
+            self.decoder = try PartDecoder(self.fields, limit: self.reader.stream.configuration.maxDecompressedSize)
         }
         return self.decoder!.isIdentity
     }
@@ -125,10 +127,16 @@ public final class BodyPartReader: AsyncSequence {
     public func read(decode: Bool = false, upTo limit: Int? = nil) async throws -> ByteBuffer {
         let limit = limit ?? self.reader.stream.configuration.maxFieldSize
         let decode = try decode && !self.isIdentity()
+        if !decode, self.pending.readableBytes == 0, !self.atEOF, self.reader.isReading(part: self.number) {
+            // Raw bytes are what is kept: the rest of the part in one step.
+            let rest = try await self.reader.readRestOfPart(upTo: limit)
+            self.atEOF = true
+            return rest
+        }
         var whole = ByteBuffer()
         while var chunk = try await (decode ? self.readDecodedChunk() : self.readChunk()) {
             guard whole.readableBytes + chunk.readableBytes <= limit else {
-                throw MultipartError.tooLarge("A part is larger than \(limit) bytes")
+                throw MultipartError.partTooLarge(limit: limit)
             }
             if whole.readableBytes == 0 {
                 whole = chunk
@@ -143,7 +151,7 @@ public final class BodyPartReader: AsyncSequence {
     ///
     /// - Throws: ``MultipartError`` for an unknown charset or bytes not valid in it.
     public func text(encoding: String? = nil, upTo limit: Int? = nil) async throws -> String {
-        let name = encoding ?? self.contentType.parameters["charset"] ?? "utf-8"
+        let name = encoding ?? self.fields.contentType.flatMap { parseMimetype($0).parameters["charset"] } ?? "utf-8"
         guard let charset = TextCharset(name) else { throw MultipartError("Unsupported charset: \(name)") }
         let bytes = try await self.read(decode: true, upTo: limit)
         guard let text = charset.decode(bytes) else { throw MultipartError("A part is not valid \(name)") }

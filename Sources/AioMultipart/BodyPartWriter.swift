@@ -103,7 +103,7 @@ public struct BodyPartWriter: Sendable {
         case .stream(let stream, _):
             for try await piece in stream { try await emit(piece) }
         case .file(let path):
-            try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+            try await ScopedFile.reading(path) { handle in
                 for try await piece in handle.readChunks(chunkLength: .kibibytes(64)) { try await emit(piece) }
             }
         case .multipart(let writer):

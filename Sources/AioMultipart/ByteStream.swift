@@ -10,7 +10,7 @@ struct ByteStream: AsyncSequence {
     private final class Box<Iterator: AsyncIteratorProtocol> where Iterator.Element == ByteBuffer {
         var iterator: Iterator
         init(_ iterator: Iterator) { self.iterator = iterator }
-        func next() async throws -> ByteBuffer? { try await self.iterator.next() }
+        func next() async throws -> ByteBuffer? { try await self.iterator.next(isolation: #isolation) }
     }
 
     private let next: () async throws -> ByteBuffer?

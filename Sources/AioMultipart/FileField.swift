@@ -33,7 +33,7 @@ public struct FileField: Sendable, Equatable {
         case .memory(let buffer):
             try await body(buffer)
         case .temporaryFile(let path):
-            try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+            try await ScopedFile.reading(path) { handle in
                 for try await chunk in handle.readChunks(chunkLength: .kibibytes(64)) {
                     try await body(chunk)
                 }

@@ -18,4 +18,9 @@ public struct MultipartError: HTTPProcessingError, Hashable {
     static func tooLarge(_ message: String) -> MultipartError {
         MultipartError(message, status: .contentTooLarge)
     }
+
+    /// A part read whole is larger than `limit` bytes.
+    static func partTooLarge(limit: Int) -> MultipartError {
+        .tooLarge("A part is larger than \(limit) bytes")
+    }
 }

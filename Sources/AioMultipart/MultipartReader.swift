@@ -116,8 +116,8 @@ public final class MultipartReader {
         }
         guard case .between = self.state else { return nil }
         let headers = try await self.stream.readPartHeaders()
-        let contentType = headers[.contentType].map(parseMimetype)
-        if let contentType, contentType.type == "multipart" {
+        let fields = PartFields(headers)
+        if let contentType = fields.contentType.map(parseMimetype), contentType.type == "multipart" {
             let nested = MultipartReader(
                 headers: headers,
                 boundary: try Self.boundary(of: contentType),
@@ -130,7 +130,7 @@ public final class MultipartReader {
         }
         self.partNumber += 1
         self.state = .inPart(number: self.partNumber)
-        return .part(BodyPartReader(headers: headers, reader: self, number: self.partNumber))
+        return .part(BodyPartReader(headers: headers, fields: fields, reader: self, number: self.partNumber))
     }
 
     /// Reads and drops the rest of the body up to and including the closing boundary.
@@ -154,6 +154,14 @@ public final class MultipartReader {
         if let data { return data }
         try await self.reached(end)
         return nil
+    }
+
+    /// The rest of the current part's raw bytes, at most `limit`, read through the boundary that
+    /// ends it: one parsing step when the part is buffered whole, as a small field is.
+    func readRestOfPart(upTo limit: Int) async throws -> ByteBuffer {
+        let (data, end) = try await self.stream.read(through: self.delimiter, limit: limit)
+        try await self.reached(end)
+        return data
     }
 
     /// Skips the preamble up to the first boundary; the body may start with it directly.

@@ -38,6 +38,36 @@ final class MultipartStream {
         }
     }
 
+    /// The bytes before the next real `delimiter`, at most `limit`, and what ends the delimiter,
+    /// consumed with it: one scan when the bytes are buffered, resumed where it stopped when
+    /// more must be pulled.
+    ///
+    /// - Throws: ``MultipartError`` (413) when more than `limit` bytes come first.
+    func read(through delimiter: [UInt8], limit: Int) async throws -> (ByteBuffer, BoundaryEnd) {
+        var searched = 0
+        return try await self.parse { buffer in
+            while let end = buffer.endOfFirst(delimiter, from: searched) {
+                let start = end - delimiter.count
+                guard start <= limit else { throw MultipartError.partTooLarge(limit: limit) }
+                guard let boundary = Self.boundaryEnd(buffer, at: end) else {
+                    searched = start
+                    return nil
+                }
+                let data = buffer.getSlice(at: buffer.readerIndex, length: start)!
+                guard Self.consume(boundary, buffer: &buffer, at: end) != nil else {
+                    // Data that looks like a delimiter.
+                    searched = start + 1
+                    continue
+                }
+                return (data, boundary)
+            }
+            // Bytes that cannot begin a delimiter are the part's.
+            searched = Swift.max(searched, buffer.readableBytes - delimiter.count + 1)
+            guard searched <= limit else { throw MultipartError.partTooLarge(limit: limit) }
+            return nil
+        }
+    }
+
     /// Consumes the delimiter the buffer starts with and what ends its line. For data that
     /// only looks like a delimiter, returns those bytes instead, to be treated as data.
     func readDelimiter(_ delimiter: [UInt8]) async throws -> (BoundaryEnd, data: ByteBuffer?) {

@@ -12,16 +12,16 @@ struct PartDecoder {
     private var transfer: Transfer
     private let content: InflateDecoder?
 
-    /// The decoder `headers` call for; throws for an encoding this package does not know, as
-    /// aiohttp does, rather than hand over bytes the caller cannot use.
-    init(headers: HTTPFields, limit: Int) throws {
-        switch headers[.contentTransferEncoding]?.lowercased() {
+    /// The decoder a part's fields call for; throws for an encoding this package does not know,
+    /// as aiohttp does, rather than hand over bytes the caller cannot use.
+    init(_ fields: PartFields, limit: Int) throws {
+        switch fields.transferEncoding?.lowercased() {
         case nil, "7bit", "8bit", "binary": self.transfer = .identity
         case "base64": self.transfer = .base64(Base64StreamDecoder())
         case "quoted-printable": self.transfer = .quotedPrintable(QuotedPrintableDecoder())
         case let other?: throw MultipartError("Unknown Content-Transfer-Encoding: \(other)")
         }
-        switch headers[.contentEncoding]?.lowercased() {
+        switch fields.contentEncoding?.lowercased() {
         case nil, "identity": self.content = nil
         case "gzip", "x-gzip": self.content = InflateDecoder(gzip: true, limit: limit)
         case "deflate": self.content = InflateDecoder(gzip: false, limit: limit)

@@ -40,7 +40,25 @@ public enum TextCharset: Sendable, Hashable {
 
     /// The readable bytes of `buffer` as text; nil when they are not valid in this charset.
     public func decode(_ buffer: ByteBuffer) -> String? {
-        buffer.withUnsafeReadableBytes { self.decode($0) }
+        buffer.withUnsafeReadableBytes { bytes in
+            // ASCII, the usual form field, reads the same in every charset here.
+            Self.isASCII(bytes) ? String(decoding: bytes, as: UTF8.self) : self.decode(bytes)
+        }
+    }
+
+    /// Whether no byte of `bytes` is above 0x7F, eight at a time.
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// `text` as bytes; nil when a character cannot be written in this charset.

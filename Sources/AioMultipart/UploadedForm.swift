@@ -112,7 +112,7 @@ private struct FormCollector {
         } else {
             let path = try await Self.temporaryPath(in: self.configuration.temporaryDirectory)
             self.temporaryFiles.append(path)
-            try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(path)) { handle in
+            try await ScopedFile.writing(path) { handle in
                 var writer = handle.bufferedWriter(capacity: .kibibytes(256))
                 try await writer.write(contentsOf: memory)
                 while let chunk = try await part.readDecodedChunk() {

@@ -53,7 +53,7 @@ public struct DataQueue<Element: Sendable>: AsyncSequence, Sendable {
 
     /// The single consumer of a ``DataQueue``.
     public struct Iterator: AsyncIteratorProtocol {
-        private let base: Producer.AsyncIterator
+        private var base: Producer.AsyncIterator
 
         init(base: Producer.AsyncIterator) {
             self.base = base
@@ -61,12 +61,12 @@ public struct DataQueue<Element: Sendable>: AsyncSequence, Sendable {
 
         /// The next value, or nil after the end.
         public mutating func next() async throws -> Element? {
-            try await self.base.next()
+            try await self.base.next(isolation: #isolation)
         }
 
         /// The next value; throws ``EOFStream`` after the end, as aiohttp's `read()`.
         public mutating func read() async throws -> Element {
-            guard let element = try await self.base.next() else { throw EOFStream() }
+            guard let element = try await self.base.next(isolation: #isolation) else { throw EOFStream() }
             return element
         }
     }

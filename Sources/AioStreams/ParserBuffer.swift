@@ -173,7 +173,7 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
     @inlinable
     mutating func pull() async throws -> Bool {
         if self.sourceFinished { return false }
-        while let piece = try await self.iterator.next() {
+        while let piece = try await self.iterator.next(isolation: #isolation) {
             guard piece.readableBytes > 0 else { continue }
             if self.buffer.readableBytes == 0 {
                 self.buffer = piece

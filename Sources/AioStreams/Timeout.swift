@@ -22,7 +22,7 @@ public func withTimeout<Result: Sendable>(
     operation: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
     try await withThrowingTaskGroup(of: Result.self) { group in
-        group.addTask(operation: operation)
+        group.addTask { try await operation() }
         group.addTask {
             try await Task.sleep(for: timeout)
             throw TimeoutError(timeout: timeout)

@@ -151,8 +151,9 @@ struct FieldSectionParser: Sendable {
             return
         }
         if self.fields.isEmpty {
-            // One allocation for a typical head instead of growing through 1, 2, 4, 8, 16.
-            self.fields.reserveCapacity(16)
+            // One allocation for a typical head instead of growing through 1, 2, 4, 8, 16; a
+            // body part has a field or two.
+            self.fields.reserveCapacity(self.kind == .bodyPart ? 4 : 16)
         }
         self.fields.append(field)
     }

@@ -222,6 +222,44 @@ struct MultipartReaderTests {
         #expect(error?.status == .contentTooLarge)
     }
 
+    /// `text()` reads a part whole in one step; in every split it must still tell delimiters
+    /// from data that looks like one, keep what was read before by `readChunk`, and apply the
+    /// limit to exactly the part's bytes.
+    @Test func wholePartReadsInEverySplit() async throws {
+        let tricky = "a\r\n--bX\r\n--b junk\r\n--\r\n-b"
+        let body = Array("--b\r\nContent-Disposition: form-data; name=\"one\"\r\n\r\n\(tricky)\r\n--b  \r\n\r\n12345\r\n--b\r\n\r\nlast\r\n--b--\r\nepilogue".utf8)
+        for pieces in Pieces.splits(of: body) {
+            var configuration = MultipartConfiguration()
+            configuration.maxFieldSize = 5
+            let reader = try MultipartReader(headers: headers(boundary: "b"), body: pieces, configuration: configuration)
+            guard case .part(let first)? = try await reader.next() else { Issue.record("no first part"); return }
+            #expect(first.name == "one")
+            #expect(try await first.text(upTo: tricky.utf8.count) == tricky)
+            #expect(first.atEOF)
+            #expect(try await first.readChunk() == nil)
+            guard case .part(let second)? = try await reader.next() else { Issue.record("no second part"); return }
+            let head = try await second.readChunk(size: 2)
+            #expect(head.map { String(buffer: $0) } == String("12345".prefix(head?.readableBytes ?? 0)))
+            #expect(try await String(buffer: head ?? ByteBuffer()) + second.text(upTo: 5) == "12345")
+            guard case .part(let third)? = try await reader.next() else { Issue.record("no third part"); return }
+            let error = await #expect(throws: MultipartError.self) { try await third.text(upTo: 3) }
+            #expect(error?.status == .contentTooLarge)
+        }
+        // Exactly at the limit is allowed, one byte over is not, however the bytes arrive.
+        let exact = Array("--b\r\n\r\n12345\r\n--b--".utf8)
+        for pieces in Pieces.splits(of: exact) {
+            let reader = try MultipartReader(headers: headers(boundary: "b"), body: pieces)
+            guard case .part(let part)? = try await reader.next() else { Issue.record("no part"); return }
+            #expect(try await part.text(upTo: 5) == "12345")
+            #expect(try await reader.next() == nil)
+        }
+        for pieces in Pieces.splits(of: exact) {
+            let reader = try MultipartReader(headers: headers(boundary: "b"), body: pieces)
+            guard case .part(let part)? = try await reader.next() else { Issue.record("no part"); return }
+            await #expect(throws: MultipartError.self) { try await part.text(upTo: 4) }
+        }
+    }
+
     @Test func readersDroppedMidwayAreFreed() async throws {
         weak var weakReader: MultipartReader?
         weak var weakPart: BodyPartReader?
