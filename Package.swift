@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AioStreams", targets: ["AioStreams"]),
         .library(name: "AioServer", targets: ["AioServer"]),
         .library(name: "AioMultipart", targets: ["AioMultipart"]),
+        .library(name: "AioWebSocket", targets: ["AioWebSocket"]),
         .library(name: "AioWeb", targets: ["AioWeb"]),
         .library(name: "AioTesting", targets: ["AioTesting"]),
         .executable(name: "aio", targets: ["aio"]),
@@ -57,6 +58,13 @@ let package = Package(
             swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
         .target(
+            name: "AioWebSocket",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+        ),
+        .target(
             name: "AioServer",
             dependencies: [
                 "AioWire",
@@ -100,7 +108,7 @@ let package = Package(
         ),
         .target(
             name: "AioHTTP",
-            dependencies: ["AioWire", "AioStreams", "AioMultipart", "AioServer", "AioWeb"]
+            dependencies: ["AioWire", "AioStreams", "AioMultipart", "AioWebSocket", "AioServer", "AioWeb"]
         ),
         .executableTarget(
             name: "aio",
@@ -157,6 +165,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AioWebSocketTests",
+            dependencies: [
+                "AioWebSocket",
+                "AioTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

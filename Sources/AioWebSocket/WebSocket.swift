@@ -1,0 +1,234 @@
+import NIOCore
+import Synchronization
+
+/// One end of a WebSocket connection, as aiohttp's `WebSocketResponse` and
+/// `ClientWebSocketResponse` are: receive messages one at a time (or iterate), send from any
+/// task.
+///
+/// ```swift
+/// for try await message in ws {
+///     if let text = message.text { try await ws.send(text: text) }
+/// }
+/// ```
+///
+/// Pings are answered, the closing handshake is carried out, and protocol errors close the
+/// connection with the right code, as the messages are received: someone must be receiving.
+public final class WebSocket: Sendable {
+    /// The side of the connection, which decides masking (clients mask, servers do not).
+    public typealias Role = WSFrameDecoder.Role
+
+    private struct Inbound: Sendable {
+        var machine: WebSocketStateMachine
+        var decoder: WSFrameDecoder
+        var receiving = false
+        /// The close code the connection ended with, once it has.
+        var closeCode: WSCloseCode?
+    }
+
+    public let role: Role
+    public let configuration: WebSocketConfiguration
+    private let transport: any WebSocketTransport
+    private let source: ByteSource
+    private let inbound: Mutex<Inbound>
+
+    /// A WebSocket reading frames from `inbound` and writing to `transport`.
+    public init<Source: AsyncSequence & Sendable>(
+        role: Role,
+        inbound: Source,
+        transport: some WebSocketTransport,
+        configuration: WebSocketConfiguration = WebSocketConfiguration()
+    ) where Source.Element == ByteBuffer {
+        self.role = role
+        self.configuration = configuration
+        self.transport = transport
+        self.source = ByteSource(inbound)
+        self.inbound = Mutex(
+            Inbound(
+                machine: WebSocketStateMachine(maxMessageSize: configuration.maxMessageSize),
+                decoder: WSFrameDecoder(role: role, maxPayloadLength: configuration.maxMessageSize)
+            )
+        )
+    }
+
+    /// Whether the connection has started or finished closing.
+    public var isClosed: Bool { self.inbound.withLock { $0.machine.state != .open } }
+
+    /// The close code the connection ended with: the peer's, or the error's; nil while open.
+    public var closeCode: WSCloseCode? { self.inbound.withLock { $0.closeCode } }
+
+    // MARK: Receiving
+
+    /// The next message: text, binary, pong (and ping without ``WebSocketConfiguration/autoPing``),
+    /// then `close` when the peer closes, `error` when the connection fails, and `closed` from
+    /// then on.
+    ///
+    /// - Throws: ``WebSocketError`` when another task is receiving already.
+    public func receive() async throws -> WSMessage {
+        try self.inbound.withLock { inbound in
+            guard !inbound.receiving else { throw WebSocketError(.internalError, "Concurrent receive() calls") }
+            inbound.receiving = true
+        }
+        defer { self.inbound.withLock { $0.receiving = false } }
+        while true {
+            let step = self.inbound.withLock { inbound -> WebSocketStateMachine.Action? in
+                if inbound.machine.state == .closed { return .deliver(WSMessage(type: .closed, closeCode: inbound.closeCode)) }
+                do {
+                    guard let frame = try inbound.decoder.next() else { return nil }
+                    return inbound.machine.receive(frame)
+                } catch let error as WebSocketError {
+                    return inbound.machine.fail(error)
+                } catch {
+                    return inbound.machine.fail(WebSocketError(.internalError, "\(error)"))
+                }
+            }
+            guard let step else {
+                try await self.readMore()
+                continue
+            }
+            switch step {
+            case .none:
+                continue
+            case .deliver(let message):
+                return message
+            case .reply(let pong, let ping):
+                try? await self.write(pong)
+                if !self.configuration.autoPing { return ping }
+            case .closed(let reply, let message):
+                self.inbound.withLock { $0.closeCode = message.closeCode ?? .ok }
+                if let reply { try? await self.write(reply) }
+                await self.transport.close()
+                return message
+            case .fail(let reply, let error):
+                self.inbound.withLock { $0.closeCode = error.closeCode }
+                if let reply { try? await self.write(reply) }
+                await self.transport.close()
+                return WSMessage(type: .error, extra: error.reason, closeCode: error.closeCode)
+            }
+        }
+    }
+
+    /// Feeds the next bytes from the transport; its end without a close frame is an abnormal
+    /// closure.
+    private func readMore() async throws {
+        let bytes: ByteBuffer?
+        do {
+            bytes = try await self.source.next()
+        } catch {
+            bytes = nil
+        }
+        self.inbound.withLock { inbound in
+            if let bytes {
+                inbound.decoder.feed(bytes)
+            } else {
+                if inbound.machine.state != .closed { inbound.closeCode = .abnormalClosure }
+                inbound.machine.transportClosed()
+            }
+        }
+        if bytes == nil { await self.transport.close() }
+    }
+
+    // MARK: Sending
+
+    /// Sends a text message.
+    public func send(text: String) async throws {
+        try await self.send(WSFrame(opcode: .text, payload: ByteBuffer(string: text)))
+    }
+
+    /// Sends a binary message.
+    public func send(binary: ByteBuffer) async throws {
+        try await self.send(WSFrame(opcode: .binary, payload: binary))
+    }
+
+    /// Sends a ping; its payload is at most 125 bytes.
+    public func ping(_ payload: ByteBuffer = ByteBuffer()) async throws {
+        precondition(payload.readableBytes <= 125, "a ping's payload is at most 125 bytes")
+        try await self.send(WSFrame(opcode: .ping, payload: payload))
+    }
+
+    /// Sends an unsolicited pong (a one-way heartbeat).
+    public func pong(_ payload: ByteBuffer = ByteBuffer()) async throws {
+        precondition(payload.readableBytes <= 125, "a pong's payload is at most 125 bytes")
+        try await self.send(WSFrame(opcode: .pong, payload: payload))
+    }
+
+    /// Sends `frame` while the connection is open.
+    ///
+    /// - Throws: ``WebSocketError`` once closing has begun.
+    public func send(_ frame: WSFrame) async throws {
+        guard self.inbound.withLock({ $0.machine.canSend }) else {
+            throw WebSocketError(.goingAway, "The WebSocket is closing")
+        }
+        try await self.write(frame)
+    }
+
+    private func write(_ frame: WSFrame) async throws {
+        let maskingKey: WSMaskingKey? = self.role == .client ? .random() : nil
+        try await self.transport.write(WSFrameEncoder.encode(frame, maskingKey: maskingKey))
+    }
+
+    /// Starts the closing handshake with `code` and `message`; false when closing had begun.
+    ///
+    /// When no other task is receiving, waits (up to ``WebSocketConfiguration/closeTimeout``)
+    /// for the peer's close frame, dropping messages that arrive first; otherwise the receiving
+    /// task sees the peer's close. The transport is closed when the handshake ends or times out.
+    @discardableResult
+    public func close(code: WSCloseCode = .ok, message: String = "") async -> Bool {
+        guard let frame = self.inbound.withLock({ $0.machine.close(code: code, reason: message) }) else { return false }
+        try? await self.write(frame)
+        let transport = self.transport
+        let timeout = self.configuration.closeTimeout
+        let deadline = Task {
+            try await Task.sleep(for: timeout)
+            await transport.close()
+        }
+        let idle = self.inbound.withLock { !$0.receiving }
+        if idle {
+            while true {
+                guard let message = try? await self.receive() else { break }
+                if message.type == .close || message.type == .closed || message.type == .error { break }
+            }
+            deadline.cancel()
+            await transport.close()
+        }
+        return true
+    }
+}
+
+extension WebSocket: AsyncSequence {
+    public typealias Element = WSMessage
+
+    /// Iterates received messages until the connection closes; a protocol error is thrown.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let webSocket: WebSocket
+
+        public mutating func next() async throws -> WSMessage? {
+            let message = try await self.webSocket.receive()
+            switch message.type {
+            case .close, .closing, .closed: return nil
+            case .error: throw WebSocketError(message.closeCode ?? .protocolError, message.extra ?? "")
+            default: return message
+            }
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(webSocket: self) }
+}
+
+/// The inbound byte sequence behind one concrete type; only the receiving task advances it.
+private final class ByteSource: @unchecked Sendable {
+    // Safety: `next()` is called only by the one task that holds `Inbound.receiving`.
+    private let nextBytes: () async throws -> ByteBuffer?
+
+    init<Source: AsyncSequence & Sendable>(_ source: Source) where Source.Element == ByteBuffer {
+        let box = IteratorBox(source.makeAsyncIterator())
+        self.nextBytes = { try await box.iterator.next(isolation: #isolation) }
+    }
+
+    func next() async throws -> ByteBuffer? { try await self.nextBytes() }
+}
+
+/// Holds an iterator that a closure advances.
+private final class IteratorBox<Iterator: AsyncIteratorProtocol> {
+    var iterator: Iterator
+    init(_ iterator: Iterator) { self.iterator = iterator }
+}

@@ -1,0 +1,17 @@
+/// The limits and automatic behaviours of a ``WebSocket``, with aiohttp's defaults.
+public struct WebSocketConfiguration: Sendable {
+    /// The largest message taken, in bytes, across its fragments; larger ones close the
+    /// connection with 1009. aiohttp's default: 4 MiB.
+    public var maxMessageSize: Int
+    /// Whether pings are answered automatically (and not handed to the receiver).
+    public var autoPing: Bool
+    /// How long ``WebSocket/close(code:message:)`` waits for the peer's close frame.
+    public var closeTimeout: Duration
+
+    /// A configuration; every argument has aiohttp's default.
+    public init(maxMessageSize: Int = 4 << 20, autoPing: Bool = true, closeTimeout: Duration = .seconds(10)) {
+        self.maxMessageSize = maxMessageSize
+        self.autoPing = autoPing
+        self.closeTimeout = closeTimeout
+    }
+}

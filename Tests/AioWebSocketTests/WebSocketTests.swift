@@ -1,0 +1,105 @@
+import AioWebSocket
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+/// A transport that records what is written, and an inbound stream the test feeds.
+final class MemoryTransport: WebSocketTransport {
+    private let state = NIOLockedValueBox<(written: ByteBuffer, closed: Bool)>((ByteBuffer(), false))
+    let inbound: AsyncThrowingStream<ByteBuffer, any Error>
+    let feeder: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+
+    init() {
+        (self.inbound, self.feeder) = AsyncThrowingStream.makeStream()
+    }
+
+    func write(_ bytes: ByteBuffer) async throws {
+        try self.state.withLockedValue { state in
+            guard !state.closed else { throw WebSocketError(.goingAway, "closed") }
+            var bytes = bytes
+            state.written.writeBuffer(&bytes)
+        }
+    }
+
+    func close() async {
+        self.state.withLockedValue { $0.closed = true }
+        self.feeder.finish()
+    }
+
+    var isClosed: Bool { self.state.withLockedValue { $0.closed } }
+
+    /// The frames written so far, as a client decodes them.
+    func writtenFrames() throws -> [WSFrame] {
+        var decoder = WSFrameDecoder(role: .client, maxPayloadLength: 1 << 20)
+        decoder.feed(self.state.withLockedValue { $0.written })
+        var frames: [WSFrame] = []
+        while let frame = try decoder.next() { frames.append(frame) }
+        return frames
+    }
+
+    /// Sends `frame` as a client would, masked.
+    func send(_ frame: WSFrame) {
+        self.feeder.yield(WSFrameEncoder.encode(frame, maskingKey: .random()))
+    }
+}
+
+struct WebSocketTests {
+    @Test func echoConversationAndClosingHandshake() async throws {
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport)
+        transport.send(text("hello"))
+        transport.send(WSFrame(opcode: .ping, payload: ByteBuffer(string: "hb")))
+        transport.send(WSFrame(opcode: .binary, payload: ByteBuffer(bytes: [1, 2, 3])))
+        transport.send(closeFrame([0x03, 0xE8]))
+        var seen: [WSMessage] = []
+        for try await message in ws {
+            seen.append(message)
+            if let text = message.text { try await ws.send(text: text) }
+        }
+        #expect(seen.map(\.type) == [.text, .binary])
+        #expect(ws.closeCode == .ok)
+        #expect(transport.isClosed)
+        let frames = try transport.writtenFrames()
+        #expect(frames.map(\.opcode) == [.text, .pong, .close])
+        #expect(frames.last.map { Array($0.payload.readableBytesView) } == [0x03, 0xE8])
+        // After the close: closed, again and again, and sending fails.
+        #expect(try await ws.receive().type == .closed)
+        await #expect(throws: WebSocketError.self) { try await ws.send(text: "late") }
+    }
+
+    @Test func protocolErrorClosesWithItsCode() async throws {
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport, configuration: WebSocketConfiguration(maxMessageSize: 8))
+        transport.send(WSFrame(opcode: .binary, payload: ByteBuffer(repeating: 0, count: 9)))
+        let message = try await ws.receive()
+        #expect(message.type == .error && message.closeCode == .messageTooBig)
+        #expect(try transport.writtenFrames().map { try $0.closeStatus().code } == [.messageTooBig])
+        #expect(transport.isClosed)
+    }
+
+    @Test func localCloseWaitsForThePeer() async throws {
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport)
+        transport.send(text("in flight"))
+        transport.send(closeFrame([0x03, 0xE8]))
+        #expect(await ws.close(code: .goingAway, message: "bye"))
+        #expect(try transport.writtenFrames().map { try $0.closeStatus().code } == [.goingAway])
+        #expect(transport.isClosed)
+        #expect(ws.closeCode == .ok)
+        #expect(await ws.close() == false)
+    }
+
+    @Test func endWithoutCloseIsAbnormal() async throws {
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport)
+        transport.feeder.finish()
+        #expect(try await ws.receive().type == .closed)
+        #expect(ws.closeCode == .abnormalClosure)
+    }
+
+    @Test func jsonMessages() throws {
+        struct Point: Decodable, Equatable { let x: Int }
+        let message = WSMessage(type: .text, data: ByteBuffer(string: #"{"x": 3}"#))
+        #expect(try message.json(as: Point.self) == Point(x: 3))
+    }
+}
