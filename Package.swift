@@ -61,6 +61,7 @@ let package = Package(
             name: "AioWebSocket",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
@@ -85,6 +86,7 @@ let package = Package(
             dependencies: [
                 "AioServer",
                 "AioMultipart",
+                "AioWebSocket",
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,5 +1,6 @@
 @_exported import AioStreams
 @_exported import AioWire
 @_exported import AioMultipart
+@_exported import AioWebSocket
 @_exported import AioServer
 @_exported import AioWeb

@@ -37,6 +37,25 @@ extension HTTPServerHandler {
         self.write(.byteBuffer(buffer), flush: true, promise: nil)
     }
 
+    /// Answers the oldest request, which asked to upgrade, with `response` (`101 Switching
+    /// Protocols`) and hands the connection over: the returned sequence gives what the client
+    /// sends from now on, ``writeBody(_:state:)`` writes raw bytes, and finishing the response
+    /// closes the connection.
+    func switchProtocols(_ response: HTTPResponse, state: ResponseState) throws -> RequestBody {
+        try self.checkWritable(state)
+        guard response.status == .switchingProtocols, state.upgradeRequested else { throw UpgradeNotRequested() }
+        var (_, fields) = self.prepare(response, state: state, bodyLength: nil)
+        // The response's own `Connection: upgrade` stands; the connection ends with the protocol.
+        fields.connection = nil
+        state.closeAfter = true
+        state.framing = .untilClose
+        state.headWritten = true
+        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 48)
+        state.headBytes = buffer.writeResponseHead(response, serverFields: fields)
+        self.write(.byteBuffer(buffer), flush: true, promise: nil)
+        return self.upgradeAccepted(state)
+    }
+
     /// Writes a piece of a streamed body; returns a future to wait on when the socket is full.
     func writeBody(_ body: ByteBuffer, state: ResponseState) throws -> EventLoopFuture<Void>? {
         try self.writeBody(.byteBuffer(body), state: state, promise: nil)

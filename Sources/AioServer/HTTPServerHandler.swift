@@ -64,6 +64,8 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Close once every owed response is written (graceful shutdown, errors).
     var closeWhenDone = false
     private(set) var closed = false
+    /// Set once a response switched protocols: every byte read from then on is the new protocol's.
+    private(set) var upgraded = false
     /// One timer watches both the idle and the head deadlines; moving a deadline later costs no
     /// rescheduling, the timer re-arms itself when it fires early.
     private var connectionTimer: (task: Scheduled<Void>, deadline: NIODeadline)?
@@ -157,6 +159,10 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = self.unwrapInboundIn(data)
         if self.stopReading { return }
+        if self.upgraded {
+            self.receivedBody(bytes)
+            return
+        }
         self.idleSince = nil
         if self.headSince == nil, self.parser.isIdle, self.receiving == nil {
             self.startHeadTimer()
@@ -211,7 +217,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Decodes buffered input until it is used up, or back-pressure stops it.
     private func process() {
-        while !self.pausedForRequests && !self.pausedForBody && !self.stopReading && !self.closed {
+        while !self.pausedForRequests && !self.pausedForBody && !self.stopReading && !self.closed && !self.upgraded {
             let event: HTTPParserEvent<HTTPRequestHead>?
             do {
                 event = try self.parser.decode(buffer: &self.input)
@@ -269,7 +275,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func receivedBody(_ bytes: ByteBuffer) {
         guard var receiving = self.receiving else { return }
         receiving.received += bytes.readableBytes
-        if let limit = self.configuration.maxRequestBodySize, receiving.received > limit {
+        if !self.upgraded, let limit = self.configuration.maxRequestBodySize, receiving.received > limit {
             receiving.source?.finish(PayloadTooLarge(limit: limit))
             self.receiving = nil
             self.pending.last?.closeAfter = true
@@ -331,6 +337,14 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func endOfInput() {
+        if self.upgraded {
+            // The new protocol's input ended; the connection closes when its handler is done.
+            self.receiving?.source?.finish()
+            self.receiving = nil
+            self.stopReading = true
+            self.closeWhenDone = true
+            return
+        }
         do {
             while let event = try self.parser.decodeLast(buffer: &self.input, seenEOF: true) {
                 switch event {
@@ -394,6 +408,32 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Whether nothing of a next request has arrived.
     var isIdle: Bool { self.pending.isEmpty && self.receiving == nil && self.parser.isIdle }
+
+    /// After the oldest request was answered with `101 Switching Protocols`: hands the rest of
+    /// the connection's input, the bytes already buffered behind the request first, to the
+    /// returned sequence, with the same back-pressure as a request body and no timeout (the new
+    /// protocol keeps its own).
+    func upgradeAccepted(_ state: ResponseState) -> RequestBody {
+        self.upgraded = true
+        self.idleSince = nil
+        self.headSince = nil
+        self.connectionTimer?.task.cancel()
+        self.connectionTimer = nil
+        let made = RequestBody.Producer.makeSequence(
+            backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
+            finishOnDeinit: false,
+            delegate: Demand(stream: .body(state.sequence), handler: NIOLoopBound(self, eventLoop: self.context.eventLoop))
+        )
+        self.receiving = Receiving(sequence: state.sequence, source: made.source, expectsContinue: false)
+        if self.input.readableBytes > 0 {
+            let rest = self.input
+            self.input = ByteBuffer()
+            self.receivedBody(rest)
+        }
+        self.pausedForRequests = false
+        self.resumeReading()
+        return RequestBody(storage: .stream(made.sequence), expectedLength: nil)
+    }
 
     /// After an upgrade request was answered without switching protocols, goes on with HTTP.
     func upgradeDeclined() {
@@ -485,7 +525,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func startBodyTimer() {
-        guard let timeout = self.configuration.bodyReadTimeout, self.receiving?.source != nil, !self.closed else {
+        guard let timeout = self.configuration.bodyReadTimeout, self.receiving?.source != nil, !self.closed, !self.upgraded else {
             return
         }
         self.bodyTimer?.cancel()

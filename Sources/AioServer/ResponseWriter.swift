@@ -47,6 +47,19 @@ public struct ResponseWriter: ~Copyable, Sendable {
         }
     }
 
+    /// Answers an upgrade request with `response`, `101 Switching Protocols`, and hands the
+    /// connection to the protocol it names: the connection carries raw bytes both ways from now
+    /// on, and closes when the returned connection is closed or the handler returns.
+    ///
+    /// - Throws: ``UpgradeNotRequested`` when the request did not ask to upgrade or `response`
+    ///   is not a 101.
+    public consuming func switchProtocols(_ response: HTTPResponse) async throws -> UpgradedConnection {
+        let inbound = try await self.link.run { handler, state in
+            try handler.switchProtocols(response, state: state)
+        }
+        return UpgradedConnection(inbound: inbound, link: self.link)
+    }
+
     /// Writes the head of `response` and returns the writer of its body. Give `contentLength`
     /// when the body's size is known; otherwise HTTP/1.1 responses are chunked and HTTP/1.0 ones
     /// end with the connection.

@@ -73,3 +73,11 @@ public struct ResponseBodyLengthMismatch: Error, Hashable, CustomStringConvertib
         "Response body of \(self.written) bytes exceeds its Content-Length of \(self.declared)"
     }
 }
+
+/// A `101 Switching Protocols` answer to a request that did not ask to upgrade (`Upgrade` with
+/// `Connection: upgrade`), or a response other than 101 given to ``ResponseWriter/switchProtocols(_:)``.
+public struct UpgradeNotRequested: Error, Hashable, CustomStringConvertible {
+    public init() {}
+
+    public var description: String { "Switching protocols needs a request asking to upgrade and a 101 response" }
+}

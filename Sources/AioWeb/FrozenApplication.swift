@@ -123,6 +123,15 @@ public struct ApplicationResponder: HTTPResponder {
                 try await produce(&body)
             }
             try await body.finish()
+        case .switchProtocols(let run):
+            let connection = try await writer.switchProtocols(head)
+            do {
+                try await run(connection)
+            } catch {
+                await connection.close()
+                throw error
+            }
+            await connection.close()
         }
     }
 }

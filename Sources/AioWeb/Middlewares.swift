@@ -61,7 +61,7 @@ public enum Middlewares {
             else { return response }
             let algorithm = coding.algorithm(level: level)
             switch response.body {
-            case .empty:
+            case .empty, .switchProtocols:
                 return response
             case .buffer(var buffer):
                 response.body = .buffer(try buffer.compress(with: algorithm))

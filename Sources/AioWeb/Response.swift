@@ -30,6 +30,9 @@ public struct Response: Sendable {
         /// Bytes produced while sending: with a known `length` they go out with
         /// `Content-Length`, otherwise chunked (HTTP/1.1) or until close (HTTP/1.0).
         case stream(length: Int?, @Sendable (inout ResponseBodyWriter) async throws -> Void)
+        /// A `101 Switching Protocols` answer: the connection is handed to `run`, and closes
+        /// when it returns. ``WebSocketResponse`` makes these.
+        case switchProtocols(@Sendable (UpgradedConnection) async throws -> Void)
     }
 
     /// The status.
@@ -131,6 +134,7 @@ public struct Response: Sendable {
         case .empty: return 0
         case .buffer(let buffer): return buffer.readableBytes
         case .stream(let length, _): return length
+        case .switchProtocols: return nil
         }
     }
 

@@ -27,6 +27,10 @@ public struct WSFrameDecoder: Sendable {
     /// Whether RSV1 may be set, as permessage-deflate allows.
     public var allowsRSV1: Bool
     private var buffer = ByteBuffer()
+    /// The header of the frame being received, once read.
+    private var current: Header?
+    /// Payload bytes of the current frame, at the buffer's front, already unmasked.
+    private var unmasked = 0
 
     /// A decoder for `role` refusing payloads over `maxPayloadLength` bytes with 1009.
     public init(role: Role, maxPayloadLength: Int, allowsRSV1: Bool = false) {
@@ -52,21 +56,44 @@ public struct WSFrameDecoder: Sendable {
     ///
     /// - Throws: ``WebSocketError`` (1002, or 1009 for a payload over the limit).
     public mutating func next() throws -> WSFrame? {
-        guard let header = try self.header() else { return nil }
-        guard self.buffer.readableBytes >= header.length + header.payloadLength else { return nil }
-        self.buffer.moveReaderIndex(forwardBy: header.length)
-        if let key = header.maskingKey {
-            // In place, before slicing, so the storage is not shared and is not copied.
-            self.buffer.withUnsafeMutableReadableBytes { bytes in
-                key.apply(to: UnsafeMutableRawBufferPointer(rebasing: bytes[..<header.payloadLength]))
-            }
+        if self.current == nil {
+            guard let header = try self.header() else { return nil }
+            self.buffer.moveReaderIndex(forwardBy: header.length)
+            self.current = header
+            self.unmasked = 0
         }
+        let header = self.current!
+        self.unmaskArrived(header)
+        guard self.buffer.readableBytes >= header.payloadLength else { return nil }
         let payload = self.buffer.readSlice(length: header.payloadLength)!
+        self.current = nil
+        self.unmasked = 0
         if self.buffer.readableBytes == 0 {
             // Start the next frame at the front, instead of growing the buffer.
             self.buffer.clear()
         }
         return WSFrame(fin: header.fin, rsv1: header.rsv1, rsv2: header.rsv2, rsv3: header.rsv3, opcode: header.opcode, payload: payload)
+    }
+
+    /// The opcode and the payload bytes received so far, unmasked, of a frame whose header has
+    /// been read but whose payload is still arriving: text can be checked before it is whole.
+    public var partialFrame: (opcode: WSOpcode, received: ByteBuffer)? {
+        guard let current, self.unmasked > 0 else { return nil }
+        return (current.opcode, self.buffer.getSlice(at: self.buffer.readerIndex, length: self.unmasked)!)
+    }
+
+    /// Unmasks, in place and once, the payload bytes that have arrived; in place so the storage
+    /// the payload is later sliced from is not shared and not copied.
+    private mutating func unmaskArrived(_ header: Header) {
+        let arrived = Swift.min(self.buffer.readableBytes, header.payloadLength)
+        guard arrived > self.unmasked else { return }
+        if let key = header.maskingKey {
+            let start = self.unmasked
+            self.buffer.withUnsafeMutableReadableBytes { bytes in
+                key.apply(to: UnsafeMutableRawBufferPointer(rebasing: bytes[start..<arrived]), offset: start)
+            }
+        }
+        self.unmasked = arrived
     }
 
     private struct Header {

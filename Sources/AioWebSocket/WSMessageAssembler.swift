@@ -9,9 +9,22 @@ struct WSMessageAssembler: Sendable {
     private var opcode: WSOpcode?
     private var fragments = ByteBuffer()
     private var validator = UTF8Validator()
+    /// Bytes at the start of the frame being received already checked by ``checkPartial(_:received:)``.
+    private var checked = 0
 
     init(maxMessageSize: Int) {
         self.maxMessageSize = maxMessageSize
+    }
+
+    /// Checks the text received so far of a data frame still arriving, so that bytes that can
+    /// never be UTF-8 fail the connection at once, not when the frame ends (RFC 6455 §8.1).
+    mutating func checkPartial(_ opcode: WSOpcode, received: ByteBuffer) throws {
+        let message = opcode == .continuation ? self.opcode : (self.opcode == nil ? opcode : nil)
+        guard message == .text, received.readableBytes > self.checked else { return }
+        let checked = self.checked
+        let valid = received.withUnsafeReadableBytes { self.validator.validate(UnsafeRawBufferPointer(rebasing: $0[checked...])) }
+        guard valid else { throw WebSocketError(.invalidText, "Text message is not valid UTF-8") }
+        self.checked = received.readableBytes
     }
 
     /// Takes a data frame; returns the message it completes.
@@ -32,9 +45,11 @@ struct WSMessageAssembler: Sendable {
             throw WebSocketError(.messageTooBig, "Message larger than \(self.maxMessageSize) bytes")
         }
         if opcode == .text {
-            let valid = frame.payload.withUnsafeReadableBytes { self.validator.validate($0) }
+            let checked = self.checked
+            let valid = frame.payload.withUnsafeReadableBytes { self.validator.validate(UnsafeRawBufferPointer(rebasing: $0[checked...])) }
             guard valid else { throw WebSocketError(.invalidText, "Text message is not valid UTF-8") }
         }
+        self.checked = 0
         guard frame.fin else {
             self.opcode = opcode
             var payload = frame.payload

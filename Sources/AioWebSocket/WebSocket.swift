@@ -73,7 +73,12 @@ public final class WebSocket: Sendable {
             let step = self.inbound.withLock { inbound -> WebSocketStateMachine.Action? in
                 if inbound.machine.state == .closed { return .deliver(WSMessage(type: .closed, closeCode: inbound.closeCode)) }
                 do {
-                    guard let frame = try inbound.decoder.next() else { return nil }
+                    guard let frame = try inbound.decoder.next() else {
+                        guard let (opcode, received) = inbound.decoder.partialFrame else { return nil }
+                        let action = inbound.machine.receivePartial(opcode, received: received)
+                        if case .none = action { return nil }
+                        return action
+                    }
                     return inbound.machine.receive(frame)
                 } catch let error as WebSocketError {
                     return inbound.machine.fail(error)

@@ -65,6 +65,20 @@ public struct WebSocketStateMachine: Sendable {
         }
     }
 
+    /// Takes the part of a data frame received so far (``WSFrameDecoder/partialFrame``): fails
+    /// the connection as soon as its text cannot be UTF-8.
+    public mutating func receivePartial(_ opcode: WSOpcode, received: ByteBuffer) -> Action {
+        guard self.state != .closed, !opcode.isControl else { return .none }
+        do {
+            try self.assembler.checkPartial(opcode, received: received)
+            return .none
+        } catch let error as WebSocketError {
+            return self.fail(error)
+        } catch {
+            return self.fail(WebSocketError(.internalError, "\(error)"))
+        }
+    }
+
     /// The decoder or the transport failed with `error`: the close frame to send, if any.
     public mutating func fail(_ error: WebSocketError) -> Action {
         let reply: WSFrame? = self.state == .open ? .close(code: error.closeCode, reason: error.reason) : nil

@@ -124,3 +124,30 @@ struct StateMachineTests {
         #expect(throws: Never.self) { try frame.closeStatus() }
     }
 }
+
+struct PartialFrameTests {
+    /// A text frame whose payload arrives byte by byte fails at the first impossible byte,
+    /// before the frame is complete; valid text split anywhere is delivered whole.
+    @Test func invalidTextFailsBeforeTheFrameEnds() throws {
+        let valid = Array("κόσμε and more text".utf8)
+        let invalid = Array("κόσμε".utf8) + [0xED, 0xA0, 0x80] + Array("edited".utf8)
+        for (payload, failsAt) in [(valid, nil), (invalid, Array("κόσμε".utf8).count + 1)] as [([UInt8], Int?)] {
+            var decoder = WSFrameDecoder(role: .server, maxPayloadLength: 1000)
+            var machine = WebSocketStateMachine(maxMessageSize: 1000)
+            let wire = Array(WSFrameEncoder.encode(WSFrame(opcode: .text, payload: ByteBuffer(bytes: payload)), maskingKey: .random()).readableBytesView)
+            var failedAt: Int?
+            var delivered: String?
+            for (index, byte) in wire.enumerated() {
+                decoder.feed(ByteBuffer(bytes: [byte]))
+                if let frame = try decoder.next() {
+                    delivered = machine.receive(frame).deliveredText
+                } else if let (opcode, received) = decoder.partialFrame, machine.receivePartial(opcode, received: received).failureCode == .invalidText {
+                    failedAt = index - 6  // the header of a short masked frame is 6 bytes
+                    break
+                }
+            }
+            #expect(failedAt == failsAt)
+            #expect(delivered == (failsAt == nil ? String(decoding: payload, as: UTF8.self) : nil))
+        }
+    }
+}

@@ -25,6 +25,7 @@ enum Httpbin {
         self.registerUpload(router)
         self.registerCaching(router)
         try self.registerExtras(app)
+        WebSocketDemo.register(router)
         if let staticDirectory {
             router.addStatic("/static", directory: staticDirectory, showIndex: true)
         }
