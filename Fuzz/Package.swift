@@ -34,5 +34,13 @@ let package = Package(
             name: "FuzzContentDisposition",
             dependencies: [.product(name: "AioMultipart", package: "swift-aiohttp")]
         ),
+        .executableTarget(
+            name: "FuzzWebSocketFrames",
+            dependencies: [
+                "FuzzSupport",
+                .product(name: "AioWebSocket", package: "swift-aiohttp"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ]
 )

@@ -47,6 +47,13 @@ for case in json.load(open(sys.argv[1]))["cases"]:
 PY
 }
 
+seed_websocket() {  # a masked fragmented text with a ping between, and an unmasked close
+    local dir=$1
+    mkdir -p "$dir"
+    printf '\x00\x01\x83\x01\x02\x03\x04\x49\x67\x6f\x89\x80\x01\x02\x03\x04\x80\x82\x01\x02\x03\x04\x6c\x6d\x88\x82\x01\x02\x03\x04\x02\xea' > "$dir/server"
+    printf '\x01\x82\x03\xce\xba\x88\x02\x03\xe8' > "$dir/client"
+}
+
 run_one() {
     local name=$1 corpus=../.build-fuzz-corpus/$1
     case $name in
@@ -54,6 +61,7 @@ run_one() {
         FuzzResponseParser) seed responses "$corpus" ;;
         FuzzMultipartReader) seed_multipart "$corpus" ;;
         FuzzContentDisposition) seed_disposition "$corpus" ;;
+        FuzzWebSocketFrames) seed_websocket "$corpus" ;;
         *) mkdir -p "$corpus"; printf '5\r\nhello\r\n0\r\nT: v\r\n\r\n' > "$corpus/seed" ;;
     esac
     mkdir -p crashes
@@ -69,7 +77,7 @@ run_one() {
 }
 
 if [ "$target" = all ]; then
-    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder FuzzMultipartReader FuzzContentDisposition; do
+    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder FuzzMultipartReader FuzzContentDisposition FuzzWebSocketFrames; do
         run_one "$name"
     done
 else
