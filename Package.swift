@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "AioServer", targets: ["AioServer"]),
         .library(name: "AioMultipart", targets: ["AioMultipart"]),
         .library(name: "AioWebSocket", targets: ["AioWebSocket"]),
+        .library(name: "AioClient", targets: ["AioClient"]),
         .library(name: "AioWeb", targets: ["AioWeb"]),
         .library(name: "AioTesting", targets: ["AioTesting"]),
         .executable(name: "aio", targets: ["aio"]),
@@ -41,6 +42,7 @@ let package = Package(
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
@@ -60,8 +62,22 @@ let package = Package(
         .target(
             name: "AioWebSocket",
             dependencies: [
+                "AioStreams",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+        ),
+        .target(
+            name: "AioClient",
+            dependencies: [
+                "AioWire",
+                "AioWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
@@ -86,6 +102,7 @@ let package = Package(
             dependencies: [
                 "AioServer",
                 "AioMultipart",
+                "AioStreams",
                 "AioWebSocket",
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -110,7 +127,7 @@ let package = Package(
         ),
         .target(
             name: "AioHTTP",
-            dependencies: ["AioWire", "AioStreams", "AioMultipart", "AioWebSocket", "AioServer", "AioWeb"]
+            dependencies: ["AioWire", "AioStreams", "AioMultipart", "AioWebSocket", "AioClient", "AioServer", "AioWeb"]
         ),
         .executableTarget(
             name: "aio",
@@ -136,7 +153,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AioCLITests",
-            dependencies: ["aio", "AioTesting", "AioMultipart"]
+            dependencies: [
+                "aio", "AioTesting", "AioMultipart", "AioClient", "AioWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "AioWebTests",
@@ -181,6 +201,7 @@ let package = Package(
             name: "AioStreamsTests",
             dependencies: [
                 "AioStreams",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]

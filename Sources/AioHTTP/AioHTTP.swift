@@ -2,5 +2,6 @@
 @_exported import AioWire
 @_exported import AioMultipart
 @_exported import AioWebSocket
+@_exported import AioClient
 @_exported import AioServer
 @_exported import AioWeb

@@ -1,3 +1,4 @@
+import AioStreams
 import CompressNIO
 import NIOCore
 
@@ -9,9 +10,8 @@ import NIOCore
 final class InflateDecoder {
     private let gzip: Bool
     private let limit: Int
-    private var decompressor: (any NIODecompressor)?
+    private var decompressor: StreamDecompressor?
     private var waiting = ByteBuffer()
-    private var produced = 0
 
     init(gzip: Bool, limit: Int) {
         self.gzip = gzip
@@ -27,34 +27,21 @@ final class InflateDecoder {
             self.waiting = ByteBuffer()
             try self.start(header: input)
         }
-        var output = ByteBuffer()
-        while input.readableBytes > 0 {
-            var window = ByteBuffer()
-            window.reserveCapacity(65536)
-            let before = input.readableBytes
-            do {
-                try self.decompressor!.streamInflate(from: &input, to: &window)
-            } catch let error as CompressNIOError where error == .bufferOverflow || error == .inputBufferOverflow {
-                // The window is full, or the input is used up: both mean "go on".
-            } catch {
-                throw MultipartError("Corrupt \(self.gzip ? "gzip" : "deflate") data in a part")
-            }
-            self.produced += window.readableBytes
-            guard self.produced <= self.limit else {
-                throw MultipartError.tooLarge("A part inflates to more than \(self.limit) bytes")
-            }
-            if window.readableBytes == 0, input.readableBytes == before {
-                throw MultipartError("Data after the end of a compressed part")
-            }
-            output.writeBuffer(&window)
+        do {
+            return try self.decompressor!.decompress(input)
+        } catch StreamDecompressor.Failure.tooLarge(let limit) {
+            throw MultipartError.tooLarge("A part inflates to more than \(limit) bytes")
+        } catch StreamDecompressor.Failure.trailingData {
+            throw MultipartError("Data after the end of a compressed part")
+        } catch {
+            throw MultipartError("Corrupt \(self.gzip ? "gzip" : "deflate") data in a part")
         }
-        return output
     }
 
     /// Checks that a stream too short to tell its format did not end the part.
     func finish() throws {
         guard self.waiting.readableBytes == 0 else { throw MultipartError("Truncated compressed part") }
-        try self.decompressor?.finishStream()
+        try self.decompressor?.finish()
     }
 
     private func start(header: ByteBuffer) throws {
@@ -67,8 +54,6 @@ final class InflateDecoder {
             let zlibHeader = first & 0x0F == 8 && (UInt16(first) << 8 | UInt16(second)) % 31 == 0
             algorithm = zlibHeader ? .zlib() : .deflate()
         }
-        let decompressor = algorithm.decompressor
-        try decompressor.startStream()
-        self.decompressor = decompressor
+        self.decompressor = try StreamDecompressor(algorithm, limit: self.limit)
     }
 }

@@ -1,3 +1,4 @@
+import AioStreams
 import CompressNIO
 import NIOCore
 

@@ -27,15 +27,19 @@ public struct WebSocketResponse: Sendable {
     public var configuration: WebSocketConfiguration
     /// Decides whether a request's `Origin` (nil when absent) may connect; nil accepts all.
     public var checkOrigin: (@Sendable (String?) -> Bool)?
+    /// Whether permessage-deflate is accepted when a client offers it, as aiohttp's `compress`.
+    public var compress: Bool
 
     /// An endpoint speaking `protocols` with `configuration`.
     public init(
         protocols: [String] = [],
         configuration: WebSocketConfiguration = WebSocketConfiguration(),
+        compress: Bool = true,
         checkOrigin: (@Sendable (String?) -> Bool)? = nil
     ) {
         self.protocols = protocols
         self.configuration = configuration
+        self.compress = compress
         self.checkOrigin = checkOrigin
     }
 
@@ -73,9 +77,19 @@ public struct WebSocketResponse: Sendable {
         if let chosen = offered.first(where: self.protocols.contains) {
             response[.secWebSocketProtocol] = chosen
         }
+        var deflate: PerMessageDeflate?
+        if self.compress, let (parameters, answer) = PerMessageDeflate.accept(offers: headers[values: .secWebSocketExtensions]) {
+            deflate = parameters
+            response[.secWebSocketExtensions] = answer
+        }
         let configuration = self.configuration
-        return Response(status: .switchingProtocols, headers: response, body: .switchProtocols { connection in
-            let ws = WebSocket(role: .server, inbound: connection.inbound, transport: ServerTransport(connection: connection), configuration: configuration)
+        return Response(status: .switchingProtocols, headers: response, body: .switchProtocols { [deflate] connection in
+            let transport = ServerTransport(connection: connection)
+            let ws = if let deflate {
+                try WebSocket(role: .server, inbound: connection.inbound, transport: transport, configuration: configuration, deflate: deflate)
+            } else {
+                WebSocket(role: .server, inbound: connection.inbound, transport: transport, configuration: configuration)
+            }
             do {
                 try await handler(ws)
             } catch {

@@ -1,4 +1,4 @@
-import AioMultipart
+import AioStreams
 import AioServer
 import CompressNIO
 import NIOConcurrencyHelpers

@@ -75,11 +75,12 @@ public struct WSFrameDecoder: Sendable {
         return WSFrame(fin: header.fin, rsv1: header.rsv1, rsv2: header.rsv2, rsv3: header.rsv3, opcode: header.opcode, payload: payload)
     }
 
-    /// The opcode and the payload bytes received so far, unmasked, of a frame whose header has
-    /// been read but whose payload is still arriving: text can be checked before it is whole.
-    public var partialFrame: (opcode: WSOpcode, received: ByteBuffer)? {
+    /// The opcode, RSV1 and the payload bytes received so far, unmasked, of a frame whose
+    /// header has been read but whose payload is still arriving: text can be checked before it
+    /// is whole.
+    public var partialFrame: (opcode: WSOpcode, rsv1: Bool, received: ByteBuffer)? {
         guard let current, self.unmasked > 0 else { return nil }
-        return (current.opcode, self.buffer.getSlice(at: self.buffer.readerIndex, length: self.unmasked)!)
+        return (current.opcode, current.rsv1, self.buffer.getSlice(at: self.buffer.readerIndex, length: self.unmasked)!)
     }
 
     /// Unmasks, in place and once, the payload bytes that have arrived; in place so the storage

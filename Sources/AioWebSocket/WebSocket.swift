@@ -23,31 +23,112 @@ public final class WebSocket: Sendable {
         var receiving = false
         /// The close code the connection ended with, once it has.
         var closeCode: WSCloseCode?
+        /// Frames received so far: the heartbeat watches it move.
+        var framesReceived = 0
     }
 
     public let role: Role
     public let configuration: WebSocketConfiguration
+    /// The permessage-deflate parameters agreed in the handshake; nil without compression.
+    public let deflate: PerMessageDeflate?
     private let transport: any WebSocketTransport
     private let source: ByteSource
     private let inbound: Mutex<Inbound>
+    private let compression: MessageCompression?
+    /// Keeps compressed messages in the order they were compressed in: each refers back to the
+    /// ones before.
+    private let sendLock = SendLock()
+    private let heartbeatTask = Mutex<Task<Void, Never>?>(nil)
 
     /// A WebSocket reading frames from `inbound` and writing to `transport`.
-    public init<Source: AsyncSequence & Sendable>(
+    public convenience init<Source: AsyncSequence & Sendable>(
         role: Role,
         inbound: Source,
         transport: some WebSocketTransport,
         configuration: WebSocketConfiguration = WebSocketConfiguration()
     ) where Source.Element == ByteBuffer {
+        self.init(role: role, source: ByteSource(inbound), transport: transport, configuration: configuration, deflate: nil, compression: nil)
+    }
+
+    /// A WebSocket whose messages are compressed with the permessage-deflate `parameters` agreed
+    /// in the handshake.
+    ///
+    /// - Throws: when zlib cannot be set up.
+    public convenience init<Source: AsyncSequence & Sendable>(
+        role: Role,
+        inbound: Source,
+        transport: some WebSocketTransport,
+        configuration: WebSocketConfiguration = WebSocketConfiguration(),
+        deflate parameters: PerMessageDeflate
+    ) throws where Source.Element == ByteBuffer {
+        let compression = try MessageCompression(role: role, parameters: parameters, maxMessageSize: configuration.maxMessageSize)
+        self.init(role: role, source: ByteSource(inbound), transport: transport, configuration: configuration, deflate: parameters, compression: compression)
+    }
+
+    private init(
+        role: Role,
+        source: ByteSource,
+        transport: some WebSocketTransport,
+        configuration: WebSocketConfiguration,
+        deflate: PerMessageDeflate?,
+        compression: MessageCompression?
+    ) {
         self.role = role
         self.configuration = configuration
         self.transport = transport
-        self.source = ByteSource(inbound)
+        self.source = source
+        self.deflate = deflate
+        self.compression = compression
+        let machine = compression.map { WebSocketStateMachine(maxMessageSize: configuration.maxMessageSize, compression: $0) }
+            ?? WebSocketStateMachine(maxMessageSize: configuration.maxMessageSize)
         self.inbound = Mutex(
             Inbound(
-                machine: WebSocketStateMachine(maxMessageSize: configuration.maxMessageSize),
-                decoder: WSFrameDecoder(role: role, maxPayloadLength: configuration.maxMessageSize)
+                machine: machine,
+                decoder: WSFrameDecoder(role: role, maxPayloadLength: configuration.maxMessageSize, allowsRSV1: compression != nil)
             )
         )
+        if let interval = configuration.heartbeat {
+            self.heartbeatTask.withLock { $0 = Task { [weak self] in await self?.beat(every: interval) } }
+        }
+    }
+
+    deinit {
+        self.heartbeatTask.withLock { $0?.cancel() }
+    }
+
+    /// Pings after `interval` of silence from the peer; fails the connection when nothing
+    /// comes back within half of it.
+    private func beat(every interval: Duration) async {
+        var seen = self.inbound.withLock { $0.framesReceived }
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            let (open, now) = self.inbound.withLock { ($0.machine.state == .open, $0.framesReceived) }
+            guard open else { return }
+            if now != seen {
+                seen = now
+                continue
+            }
+            try? await self.write(WSFrame(opcode: .ping))
+            do {
+                try await Task.sleep(for: interval / 2)
+            } catch {
+                return
+            }
+            let answered = self.inbound.withLock { $0.framesReceived != seen }
+            guard answered else {
+                self.inbound.withLock { inbound in
+                    if inbound.machine.state != .closed { inbound.closeCode = .abnormalClosure }
+                    inbound.machine.transportClosed()
+                }
+                await self.transport.close()
+                return
+            }
+            seen = self.inbound.withLock { $0.framesReceived }
+        }
     }
 
     /// Whether the connection has started or finished closing.
@@ -74,11 +155,12 @@ public final class WebSocket: Sendable {
                 if inbound.machine.state == .closed { return .deliver(WSMessage(type: .closed, closeCode: inbound.closeCode)) }
                 do {
                     guard let frame = try inbound.decoder.next() else {
-                        guard let (opcode, received) = inbound.decoder.partialFrame else { return nil }
-                        let action = inbound.machine.receivePartial(opcode, received: received)
+                        guard let (opcode, rsv1, received) = inbound.decoder.partialFrame else { return nil }
+                        let action = inbound.machine.receivePartial(opcode, compressed: rsv1, received: received)
                         if case .none = action { return nil }
                         return action
                     }
+                    inbound.framesReceived += 1
                     return inbound.machine.receive(frame)
                 } catch let error as WebSocketError {
                     return inbound.machine.fail(error)
@@ -163,7 +245,16 @@ public final class WebSocket: Sendable {
         guard self.inbound.withLock({ $0.machine.canSend }) else {
             throw WebSocketError(.goingAway, "The WebSocket is closing")
         }
-        try await self.write(frame)
+        guard let compression = self.compression, frame.fin, !frame.rsv1, frame.opcode == .text || frame.opcode == .binary else {
+            try await self.write(frame)
+            return
+        }
+        await self.sendLock.lock()
+        defer { self.sendLock.unlock() }
+        var compressed = frame
+        compressed.payload = try compression.compress(frame.payload)
+        compressed.rsv1 = true
+        try await self.write(compressed)
     }
 
     private func write(_ frame: WSFrame) async throws {

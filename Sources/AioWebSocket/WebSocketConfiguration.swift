@@ -7,11 +7,16 @@ public struct WebSocketConfiguration: Sendable {
     public var autoPing: Bool
     /// How long ``WebSocket/close(code:message:)`` waits for the peer's close frame.
     public var closeTimeout: Duration
+    /// Sends a ping after this long without a frame from the peer, and drops the connection
+    /// (1006) when no frame, the pong included, comes back within half of it, as aiohttp's
+    /// `heartbeat`. Frames are only seen while a task is receiving. Nil: no heartbeat.
+    public var heartbeat: Duration?
 
     /// A configuration; every argument has aiohttp's default.
-    public init(maxMessageSize: Int = 4 << 20, autoPing: Bool = true, closeTimeout: Duration = .seconds(10)) {
+    public init(maxMessageSize: Int = 4 << 20, autoPing: Bool = true, closeTimeout: Duration = .seconds(10), heartbeat: Duration? = nil) {
         self.maxMessageSize = maxMessageSize
         self.autoPing = autoPing
         self.closeTimeout = closeTimeout
+        self.heartbeat = heartbeat
     }
 }

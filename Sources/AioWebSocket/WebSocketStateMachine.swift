@@ -16,7 +16,7 @@ public struct WebSocketStateMachine: Sendable {
 
     /// What a received frame calls for.
     public enum Action: Sendable {
-        /// Nothing yet: a fragment, or data arriving while closing.
+        /// Nothing yet: a fragment, or a ping arriving while closing.
         case none
         /// Hand `message` to the receiver.
         case deliver(WSMessage)
@@ -38,6 +38,11 @@ public struct WebSocketStateMachine: Sendable {
         self.assembler = WSMessageAssembler(maxMessageSize: maxMessageSize)
     }
 
+    /// A connection whose messages may be compressed (permessage-deflate).
+    init(maxMessageSize: Int, compression: MessageCompression) {
+        self.assembler = WSMessageAssembler(maxMessageSize: maxMessageSize, compression: compression)
+    }
+
     /// Takes a frame from the decoder.
     public mutating func receive(_ frame: WSFrame) -> Action {
         guard self.state != .closed else { return .none }
@@ -54,8 +59,8 @@ public struct WebSocketStateMachine: Sendable {
                 self.state = .closed
                 return .closed(reply: reply, message: WSMessage(type: .close, extra: reason, closeCode: code))
             case .text, .binary, .continuation:
-                let message = try self.assembler.receive(frame)
-                guard self.state == .open, let message else { return .none }
+                // Messages the peer sent before it saw our close are still delivered.
+                guard let message = try self.assembler.receive(frame) else { return .none }
                 return .deliver(message)
             }
         } catch let error as WebSocketError {
@@ -67,10 +72,10 @@ public struct WebSocketStateMachine: Sendable {
 
     /// Takes the part of a data frame received so far (``WSFrameDecoder/partialFrame``): fails
     /// the connection as soon as its text cannot be UTF-8.
-    public mutating func receivePartial(_ opcode: WSOpcode, received: ByteBuffer) -> Action {
+    public mutating func receivePartial(_ opcode: WSOpcode, compressed: Bool = false, received: ByteBuffer) -> Action {
         guard self.state != .closed, !opcode.isControl else { return .none }
         do {
-            try self.assembler.checkPartial(opcode, received: received)
+            try self.assembler.checkPartial(opcode, compressed: compressed, received: received)
             return .none
         } catch let error as WebSocketError {
             return self.fail(error)

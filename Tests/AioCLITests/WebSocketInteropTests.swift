@@ -1,6 +1,13 @@
+import AioClient
 import AioTesting
+import AioWebSocket
 import Foundation
+import NIOCore
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `wstest` of the Autobahn testsuite, installed by `Scripts/install-test-peers.sh`.
 var wstestExecutable: String {
@@ -24,6 +31,35 @@ struct WebSocketInteropTests {
         #expect(await server.process.waitForExit() == 0)
     }
 
+    /// Headless Chromium (Debian's) loads `/chat` in two pages of one room; what one sends,
+    /// both show.
+    @Test(.timeLimit(.minutes(2)))
+    func chatInChromium() async throws {
+        let server = try await ServeProcess.start()
+        let result = try await server.run("chat_chromium.py", [])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        server.process.send(SIGTERM)
+        #expect(await server.process.waitForExit() == 0)
+    }
+
+    /// `aio ws` sends each line of its input and prints the echoes, text and binary, then
+    /// closes cleanly at the end of input.
+    @Test(.timeLimit(.minutes(2)))
+    func aioWsCommand() async throws {
+        let server = try await ServeProcess.start()
+        let ws = server.url.replacingOccurrences(of: "http://", with: "ws://") + "/ws"
+        let aio = try aioExecutable
+        let text = try await ExternalProcess.run(["sh", "-c", "printf 'hello\\nκόσμε\\n' | \"$0\" ws \"$1\"", aio, ws])
+        #expect(text.status == 0, "\(text.error)")
+        #expect(text.output == "hello\nκόσμε\n")
+        let binary = try await ExternalProcess.run(["sh", "-c", "printf 'bin\\n' | \"$0\" ws --binary --no-compress \"$1\"", aio, ws])
+        #expect(binary.output == "<binary 3 bytes: 62696e>\n", "\(binary.error)")
+        let refused = try await ExternalProcess.run(["sh", "-c", "\"$0\" ws \"$1\" < /dev/null", aio, server.url + "/status/403"])
+        #expect(refused.status != 0 && refused.error.contains("403"), "\(refused.output)\(refused.error)")
+        server.process.send(SIGTERM)
+        #expect(await server.process.waitForExit() == 0)
+    }
+
     /// Autobahn groups 1–10 (framing, pings, reserved bits, opcodes, fragmentation, UTF-8,
     /// closing, limits) against `/ws`: every case OK or INFORMATIONAL, none FAILED or
     /// NON-STRICT.
@@ -36,4 +72,130 @@ struct WebSocketInteropTests {
         server.process.send(SIGTERM)
         #expect(await server.process.waitForExit() == 0)
     }
+}
+
+/// The Autobahn testsuite against `WebSocketClient`: wstest's fuzzingserver on a free local port,
+/// driven as its README says (`/getCaseCount`, `/runCase` echoing every message, then
+/// `/updateReports`).
+@Suite("WebSocket client interop", .serialized)
+struct WebSocketClientInteropTests {
+    static let agent = "swift-aiohttp"
+
+    @Test(.timeLimit(.minutes(10)))
+    func autobahnAgainstTheClient() async throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("autobahn-client-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: report, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: report) }
+        let port = try freePort()
+        let url = "ws://127.0.0.1:\(port)"
+        let spec: [String: Any] = [
+            "url": url, "outdir": report.path, "cases": (1...10).map { "\($0).*" },
+            "exclude-cases": [String](), "exclude-agent-cases": [String: String](),
+        ]
+        let specPath = report.appendingPathComponent("fuzzingserver.json")
+        try JSONSerialization.data(withJSONObject: spec).write(to: specPath)
+        let server = try RunningProcess(
+            [try wstestExecutable, "-m", "fuzzingserver", "-s", specPath.path, "--webport=0"],
+            environment: ["PYTHONUNBUFFERED": "1"]
+        )
+        defer { server.send(SIGTERM) }
+        while let line = await server.nextLine(), !line.hasPrefix("Ok, will run") {}
+
+        let configuration = WebSocketConfiguration(maxMessageSize: 20 << 20)
+        let count = try await WebSocketClient.connect("\(url)/getCaseCount") { ws in
+            try await ws.receive().text.flatMap { Int($0) } ?? 0
+        }
+        #expect(count > 0)
+        for number in 1...max(count, 1) {
+            // Some cases end in a failed connection on purpose: the report judges them.
+            try? await WebSocketClient.connect("\(url)/runCase?case=\(number)&agent=\(Self.agent)", configuration: configuration) { ws in
+                for try await message in ws {
+                    switch message.type {
+                    case .text: try await ws.send(WSFrame(opcode: .text, payload: message.data))
+                    case .binary: try await ws.send(binary: message.data)
+                    default: continue
+                    }
+                }
+            }
+        }
+        try await WebSocketClient.connect("\(url)/updateReports?agent=\(Self.agent)") { ws in
+            _ = try await ws.receive()
+        }
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: report.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+        let results = index?[Self.agent] ?? [:]
+        #expect(results.count == count)
+        var counts: [String: Int] = [:]
+        var bad: [String] = []
+        for (name, result) in results {
+            let behavior = result["behavior"] as? String ?? "?"
+            counts[behavior, default: 0] += 1
+            if behavior != "OK" && behavior != "INFORMATIONAL" { bad.append("\(name): \(behavior)") }
+        }
+        print("autobahn client 1-10: \(results.count) cases \(counts.sorted { $0.key < $1.key })")
+        #expect(bad.isEmpty, "\(bad.sorted())")
+    }
+}
+
+@Suite("WebSocket client against aiohttp", .serialized)
+struct WebSocketClientAiohttpTests {
+    /// Our client and an aiohttp WebSocket server: text (non-ASCII), binary, 1 MiB, permessage-deflate
+    /// negotiated, the server's ping answered, and the server's close code seen.
+    @Test(.timeLimit(.minutes(2)))
+    func againstAnAiohttpServer() async throws {
+        let server = try RunningProcess([try peerPython, repositoryRoot.appendingPathComponent("Tests/Interop/aiohttp_ws_server.py").path])
+        defer { server.send(SIGTERM) }
+        var port = 0
+        while let line = await server.nextLine() {
+            if line.hasPrefix("listening on "), let number = Int(line.dropFirst("listening on ".count)) {
+                port = number
+                break
+            }
+        }
+        #expect(port > 0)
+        let url = "ws://127.0.0.1:\(port)/ws"
+        let closeCode = try await WebSocketClient.connect(url) { ws in
+            #expect(ws.deflate != nil)
+            for text in ["hello", "κόσμε 🎉", String(repeating: "long text ", count: 100_000)] {
+                try await ws.send(text: text)
+                let echo = try await ws.receive()
+                #expect(echo.type == .text && echo.text == text, "echo of \(text.prefix(10))")
+            }
+            let bytes = ByteBuffer(bytes: (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+            try await ws.send(binary: bytes)
+            let echo = try await ws.receive()
+            #expect(echo.type == .binary && echo.data == bytes)
+            try await ws.send(text: "deflate?")
+            #expect(try await ws.receive().text == "deflate")
+            try await ws.send(text: "ping-me")
+            #expect(try await ws.receive().text == "pong seen: from aiohttp")
+            try await ws.send(text: "close 4003")
+            let close = try await ws.receive()
+            #expect(close.type == .close && close.extra == "as asked")
+            return close.closeCode
+        }
+        #expect(closeCode == WSCloseCode(rawValue: 4003))
+        // Without compression offered, none is used.
+        try await WebSocketClient.connect(url, compress: false) { ws in
+            #expect(ws.deflate == nil)
+            try await ws.send(text: "deflate?")
+            #expect(try await ws.receive().text == "plain")
+        }
+    }
+}
+
+/// A TCP port nothing listens on now, from the kernel.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    try withUnsafeMutablePointer(to: &address) { pointer in
+        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else { throw PeersMissing() }
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
 }

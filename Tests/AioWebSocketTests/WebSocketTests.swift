@@ -103,3 +103,41 @@ struct WebSocketTests {
         #expect(try message.json(as: Point.self) == Point(x: 3))
     }
 }
+
+struct HeartbeatTests {
+    /// A peer that never answers: the heartbeat pings, waits half an interval, and drops the
+    /// connection as an abnormal closure; the receiver sees it closed.
+    @Test(.timeLimit(.minutes(1)))
+    func silentPeerIsDropped() async throws {
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport, configuration: WebSocketConfiguration(heartbeat: .milliseconds(50)))
+        let message = try await ws.receive()
+        #expect(message.type == .closed)
+        #expect(ws.closeCode == .abnormalClosure)
+        #expect(try transport.writtenFrames().map(\.opcode) == [.ping])
+    }
+
+    /// A peer that answers keeps the connection: the client sees the pings (its pongs go back
+    /// automatically) and the server stays open.
+    @Test(.timeLimit(.minutes(1)))
+    func answeringPeerStays() async throws {
+        let toServer = MemoryTransport()
+        let toClient = MemoryTransport()
+        let server = WebSocket(role: .server, inbound: toServer.inbound, transport: Relay(to: toClient), configuration: WebSocketConfiguration(heartbeat: .seconds(2)))
+        let client = WebSocket(role: .client, inbound: toClient.inbound, transport: Relay(to: toServer), configuration: WebSocketConfiguration(autoPing: false))
+        let serverLoop = Task {
+            // Receiving is what lets the server see the pongs.
+            while true {
+                let message = try await server.receive()
+                if message.type != .pong { return message }
+            }
+        }
+        // A second apart at least, so a loaded machine still answers within the second allowed.
+        for _ in 0..<2 {
+            #expect(try await client.receive().type == .ping)
+        }
+        #expect(!server.isClosed)
+        await client.close(code: .goingAway)
+        #expect(try await serverLoop.value.type == .close)
+    }
+}

@@ -41,10 +41,10 @@ func run(_ bytes: UnsafeRawBufferPointer, cut: Int, role: WSFrameDecoder.Role) -
                 } else {
                     // Partial checks may fail earlier in one split than the other: only a
                     // failure counts, and the whole run reaches the same one at the frame's end.
-                    guard let (opcode, received) = decoder.partialFrame else { break }
+                    guard let (opcode, rsv1, received) = decoder.partialFrame else { break }
                     var probe = machine
-                    if case .fail = probe.receivePartial(opcode, received: received) {
-                        action = machine.receivePartial(opcode, received: received)
+                    if case .fail = probe.receivePartial(opcode, compressed: rsv1, received: received) {
+                        action = machine.receivePartial(opcode, compressed: rsv1, received: received)
                     } else {
                         break
                     }
