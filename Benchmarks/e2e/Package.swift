@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "swift-aiohttp", path: "../.."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
@@ -18,10 +19,19 @@ let package = Package(
             name: "HelloHummingbird",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "HelloVapor", dependencies: [.product(name: "Vapor", package: "vapor")]),
+        .executableTarget(
+            name: "WSLoad",
+            dependencies: [
+                .product(name: "AioHTTP", package: "swift-aiohttp"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "HelloNIO",
             dependencies: [

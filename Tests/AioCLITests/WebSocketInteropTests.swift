@@ -42,6 +42,18 @@ struct WebSocketInteropTests {
         #expect(await server.process.waitForExit() == 0)
     }
 
+    /// 1,000 idle connections on `/ws` (heartbeat on): the growth of the server's memory per
+    /// connection stays small.
+    @Test(.timeLimit(.minutes(3)))
+    func idleConnectionsMemory() async throws {
+        let server = try await ServeProcess.start()
+        let result = try await server.run("ws_idle.py", ["--pid", "\(server.process.pid)", "--connections", "1000"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        print(result.output, terminator: "")
+        server.process.send(SIGTERM)
+        #expect(await server.process.waitForExit() == 0)
+    }
+
     /// `aio ws` sends each line of its input and prints the echoes, text and binary, then
     /// closes cleanly at the end of input.
     @Test(.timeLimit(.minutes(2)))

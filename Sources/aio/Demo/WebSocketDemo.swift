@@ -5,8 +5,9 @@ import NIOCore
 /// The WebSocket endpoints of `aio serve`: `/ws` echoes, `/chat` is a page whose visitors
 /// talk in rooms over `/chat/ws/{room}`.
 enum WebSocketDemo {
-    /// Large enough for the Autobahn testsuite's 16 MiB messages.
-    static let echoConfiguration = WebSocketConfiguration(maxMessageSize: 20 << 20)
+    /// Large enough for the Autobahn testsuite's 16 MiB messages; a heartbeat drops peers that
+    /// vanished without closing.
+    static let echoConfiguration = WebSocketConfiguration(maxMessageSize: 20 << 20, heartbeat: .seconds(30))
 
     static func register(_ router: Router) {
         router.get("/ws") { request in

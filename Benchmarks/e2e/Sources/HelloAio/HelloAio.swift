@@ -14,6 +14,17 @@ enum HelloAio {
         let app = Application()
         app.router.get("/") { _ in .text("Hello, World!") }
         app.router.get("/json") { _ in try .json(Message(message: "Hello, World!")) }
+        app.router.get("/ws") { request in
+            try WebSocketResponse(configuration: WebSocketConfiguration(maxMessageSize: 1 << 20), compress: false).upgrade(request) { ws in
+                for try await message in ws {
+                    switch message.type {
+                    case .text: try await ws.send(WSFrame(opcode: .text, payload: message.data))
+                    case .binary: try await ws.send(binary: message.data)
+                    default: continue
+                    }
+                }
+            }
+        }
         var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: port))
         configuration.eventLoopCount = threads
         configuration.runsHandlersOnEventLoop = arguments.count < 4 || arguments[3] != "pool"

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import NIOPosix
 
 /// `HelloHummingbird PORT THREADS`: the same two routes on Hummingbird.
@@ -15,8 +16,20 @@ enum HelloHummingbird {
         router.get("/") { _, _ in "Hello, World!" }
         router.get("/json") { _, _ in Message(message: "Hello, World!") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.ws("/ws") { _, _ in
+            .upgrade()
+        } onUpgrade: { inbound, outbound, _ in
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                switch message {
+                case .text(let text): try await outbound.write(.text(text))
+                case .binary(let bytes): try await outbound.write(.binary(bytes))
+                }
+            }
+        }
         let app = Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: .init(maxFrameSize: 1 << 20))),
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             eventLoopGroupProvider: .shared(group)
         )

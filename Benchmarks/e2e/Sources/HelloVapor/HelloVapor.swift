@@ -18,6 +18,10 @@ enum HelloVapor {
         app.http.server.configuration.port = port
         app.get { _ in "Hello, World!" }
         app.get("json") { _ in Message(message: "Hello, World!") }
+        app.webSocket("ws", maxFrameSize: .init(integerLiteral: 1 << 20)) { _, ws in
+            ws.onText { ws, text in ws.send(text) }
+            ws.onBinary { ws, bytes in ws.send(bytes) }
+        }
         try await app.execute()
         try await app.asyncShutdown()
     }

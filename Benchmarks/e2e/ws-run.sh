@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# WebSocket echo comparison: aio's, Hummingbird's (hummingbird-websocket) and Vapor's
+# (websocket-kit) echo servers on one event loop pinned to CPU 0, loaded by the same client
+# (WSLoad, pinned to CPU 1): 64 connections, each sending a binary message and waiting for its
+# echo, for 64 B and 64 KiB messages, in interleaved rounds.
+#   Benchmarks/e2e/ws-run.sh                   # 3 rounds of 10 s
+#   ROUNDS=5 SECONDS_PER_RUN=20 Benchmarks/e2e/ws-run.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+ROUNDS=${ROUNDS:-3}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+SERVERS=${SERVERS:-"aio hummingbird vapor"}
+SIZES=${SIZES:-"64 65536"}
+
+command -v taskset >/dev/null && command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq util-linux curl >/dev/null; }
+swift build -c release 2>&1 | tail -n 1
+bin=$(swift build -c release --show-bin-path)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT
+
+start() {  # start NAME PORT: starts the server in the background, sets pid
+    case $1 in
+        aio) taskset -c 0 "$bin/HelloAio" "$2" 1 >/dev/null 2>&1 & ;;
+        hummingbird) taskset -c 0 "$bin/HelloHummingbird" "$2" 1 >/dev/null 2>&1 & ;;
+        vapor) taskset -c 0 "$bin/HelloVapor" "$2" 1 >/dev/null 2>&1 & ;;
+    esac
+    pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/" >/dev/null && return 0; sleep 0.1; done
+    echo "$1 did not start" >&2
+    return 1
+}
+
+stop() {
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=
+}
+
+results="$scratch/results"
+port=19500
+for round in $(seq "$ROUNDS"); do
+    for server in $SERVERS; do
+        port=$((port + 1))
+        start "$server" "$port"
+        for size in $SIZES; do
+            taskset -c 1 "$bin/WSLoad" "ws://127.0.0.1:$port/ws" 64 "$size" 2 >/dev/null  # warm-up
+            rate=$(taskset -c 1 "$bin/WSLoad" "ws://127.0.0.1:$port/ws" 64 "$size" "$SECONDS_PER_RUN")
+            echo "$round $server $size $rate" >> "$results"
+            echo "round $round  $server  $size B  $rate round trips/s" >&2
+        done
+        stop
+    done
+done
+
+python3 - "$results" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+table = {}
+for row in rows:
+    table.setdefault((row[1], int(row[2])), []).append(float(row[3]))
+servers = list(dict.fromkeys(row[1] for row in rows))
+sizes = sorted({int(row[2]) for row in rows})
+print("| server | " + " | ".join(f"{size} B round trips/s" for size in sizes) + " | " + " | ".join(f"aio ÷ server ({size} B)" for size in sizes) + " |")
+print("|:--|" + "--:|" * (2 * len(sizes)))
+median = lambda server, size: statistics.median(table[(server, size)])
+for server in servers:
+    rates = ["%.0f" % median(server, size) for size in sizes]
+    ratios = ["%.2f×" % (median("aio", size) / median(server, size)) for size in sizes]
+    print(f"| {server} | " + " | ".join(rates) + " | " + " | ".join(ratios) + " |")
+PY
