@@ -215,9 +215,32 @@ extension HTTPServerHandler {
         }
         state.status = status
         if self.observers.accessLog != nil {
-            state.responseFields = response.headerFields
+            state.responseFields = Self.fieldsAsSent(response.headerFields, serverFields: fields)
         }
         return (framing, fields)
+    }
+
+    /// The response's fields as the head carries them, for the access log's `%{…}o`: framing and
+    /// `Connection` replaced by the server's, `Date` and `Server` added where missing.
+    static func fieldsAsSent(_ own: HTTPFields, serverFields: ServerFields) -> HTTPFields {
+        var sent = own
+        switch serverFields.framing {
+        case .asIs:
+            break
+        case .none:
+            sent[.contentLength] = nil
+            sent[.transferEncoding] = nil
+        case .contentLength(let length):
+            sent[.transferEncoding] = nil
+            sent[.contentLength] = String(length)
+        case .chunked:
+            sent[.contentLength] = nil
+            sent[.transferEncoding] = "chunked"
+        }
+        if let connection = serverFields.connection { sent[.connection] = connection }
+        if let date = serverFields.date, sent[.date] == nil { sent[.date] = date }
+        if let server = serverFields.server, sent[.server] == nil { sent[.server] = server }
+        return sent
     }
 
     /// Writes bytes of the oldest owed response; `promise` completes once they are written.

@@ -56,6 +56,36 @@ struct TransportTests {
         #expect(AccessLogFormat("%{Bad Name}i") == nil)
     }
 
+    /// `%{…}o` sees the fields the server writes itself: `Content-Length`, `Date`, `Server`, and
+    /// `Connection: close` when the client asked for it.
+    @Test func accessLogSeesServerFields() async throws {
+        let capture = CapturingLogHandler()
+        var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: 0))
+        configuration.accessLog = AccessLogFormat("%s|%{Content-Length}o|%{Date}o|%{Server}o|%{Connection}o")
+        let server = HTTPServer(
+            responder: TestResponder(),
+            configuration: configuration,
+            accessLogger: Logger(label: "test.access") { _ in capture }
+        )
+        let running = Task { try await server.run() }
+        let port = try await server.localAddress().port!
+        let connection = try await TestConnection.connect(host: "127.0.0.1", port: port)
+        try await connection.send("GET /text/log HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let response = try await connection.readResponse()
+        try await connection.close()
+        await server.shutdown()
+        try await running.value
+        let lines = capture.messages.withLockedValue { $0 }
+        let fields = lines.first?.split(separator: "|").map(String.init) ?? []
+        #expect(fields.count == 5, "\(lines)")
+        guard fields.count == 5 else { return }
+        #expect(fields[0] == "200")
+        #expect(fields[1] == response.head.response.headerFields[.contentLength])
+        #expect(fields[2] == response.head.response.headerFields[.date] && fields[2].hasSuffix("GMT"))
+        #expect(fields[3] == response.head.response.headerFields[.server] && fields[3] != "-")
+        #expect(fields[4] == "close")
+    }
+
     @Test func unixDomainSocket() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("aio-\(UUID().uuidString).sock").path
         let server = HTTPServer(responder: TestResponder(), configuration: .init(address: .unixDomainSocket(path: path)))
