@@ -193,6 +193,7 @@ let package = Package(
             name: "AioWebSocketTests",
             dependencies: [
                 "AioWebSocket",
+                "AioStreams",
                 "AioTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

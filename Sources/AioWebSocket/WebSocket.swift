@@ -1,3 +1,4 @@
+import AioStreams
 import NIOCore
 import Synchronization
 
@@ -196,10 +197,24 @@ public final class WebSocket: Sendable {
 
     /// Feeds the next bytes from the transport; its end without a close frame is an abnormal
     /// closure.
+    ///
+    /// - Throws: ``AioStreams/TimeoutError`` after ``WebSocketConfiguration/receiveTimeout``
+    ///   without bytes; the connection is then dropped (1006), as aiohttp does.
     private func readMore() async throws {
         let bytes: ByteBuffer?
         do {
-            bytes = try await self.source.next()
+            if let timeout = self.configuration.receiveTimeout {
+                bytes = try await withTimeout(timeout) { try await self.source.next() }
+            } else {
+                bytes = try await self.source.next()
+            }
+        } catch let error as TimeoutError {
+            self.inbound.withLock { inbound in
+                inbound.closeCode = .abnormalClosure
+                inbound.machine.transportClosed()
+            }
+            await self.transport.close()
+            throw error
         } catch {
             bytes = nil
         }

@@ -11,12 +11,23 @@ public struct WebSocketConfiguration: Sendable {
     /// (1006) when no frame, the pong included, comes back within half of it, as aiohttp's
     /// `heartbeat`. Frames are only seen while a task is receiving. Nil: no heartbeat.
     public var heartbeat: Duration?
+    /// How long ``WebSocket/receive()`` waits for bytes from the peer before it throws
+    /// ``AioStreams/TimeoutError`` and drops the connection (1006), as aiohttp's
+    /// `receive_timeout`. Nil: no limit.
+    public var receiveTimeout: Duration?
 
     /// A configuration; every argument has aiohttp's default.
-    public init(maxMessageSize: Int = 4 << 20, autoPing: Bool = true, closeTimeout: Duration = .seconds(10), heartbeat: Duration? = nil) {
+    public init(
+        maxMessageSize: Int = 4 << 20,
+        autoPing: Bool = true,
+        closeTimeout: Duration = .seconds(10),
+        heartbeat: Duration? = nil,
+        receiveTimeout: Duration? = nil
+    ) {
         self.maxMessageSize = maxMessageSize
         self.autoPing = autoPing
         self.closeTimeout = closeTimeout
         self.heartbeat = heartbeat
+        self.receiveTimeout = receiveTimeout
     }
 }

@@ -1,3 +1,4 @@
+import AioStreams
 import AioWebSocket
 import NIOConcurrencyHelpers
 import NIOCore
@@ -105,6 +106,20 @@ struct WebSocketTests {
 }
 
 struct HeartbeatTests {
+    /// Nothing within the receive timeout: receive throws TimeoutError and the connection is
+    /// dropped as abnormal; a message in time is delivered.
+    @Test(.timeLimit(.minutes(1)))
+    func receiveTimeout() async throws {
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport, configuration: WebSocketConfiguration(receiveTimeout: .milliseconds(200)))
+        transport.send(text("in time"))
+        #expect(try await ws.receive().text == "in time")
+        await #expect(throws: TimeoutError.self) { try await ws.receive() }
+        #expect(ws.closeCode == .abnormalClosure)
+        #expect(transport.isClosed)
+        #expect(try await ws.receive().type == .closed)
+    }
+
     /// A peer that never answers: the heartbeat pings, waits half an interval, and drops the
     /// connection as an abnormal closure; the receiver sees it closed.
     @Test(.timeLimit(.minutes(1)))
