@@ -162,6 +162,8 @@ let package = Package(
             name: "AioWebTests",
             dependencies: [
                 "AioWeb",
+                "AioServer",
+                "AioWebSocket",
                 "AioMultipart",
                 "AioTesting",
                 .product(name: "CompressNIO", package: "compress-nio"),

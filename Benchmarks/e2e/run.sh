@@ -17,6 +17,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq && apt-get install -y -qq wrk nginx-light util-linux curl >/dev/null
 fi
 bash ../../Scripts/install-test-peers.sh
+# Recompile the servers themselves: an incremental build can keep them compiled against an older
+# layout of the package's structs (a SwiftPM bug seen here), which crashes them.
+find Sources -name '*.swift' -exec touch {} +
 swift build -c release 2>&1 | tail -n 1
 bin=$(swift build -c release --show-bin-path)
 scratch=$(mktemp -d)

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import AioStreams
 import NIOCore
 import Synchronization
@@ -234,6 +239,11 @@ public final class WebSocket: Sendable {
     /// Sends a text message.
     public func send(text: String) async throws {
         try await self.send(WSFrame(opcode: .text, payload: ByteBuffer(string: text)))
+    }
+
+    /// Sends `value` encoded as JSON in a text message, as aiohttp's `send_json`.
+    public func send<Value: Encodable>(json value: Value, encoder: JSONEncoder = JSONEncoder()) async throws {
+        try await self.send(WSFrame(opcode: .text, payload: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
     /// Sends a binary message.

@@ -98,10 +98,16 @@ struct WebSocketTests {
         #expect(ws.closeCode == .abnormalClosure)
     }
 
-    @Test func jsonMessages() throws {
-        struct Point: Decodable, Equatable { let x: Int }
+    @Test func jsonMessages() async throws {
+        struct Point: Codable, Equatable { let x: Int }
         let message = WSMessage(type: .text, data: ByteBuffer(string: #"{"x": 3}"#))
         #expect(try message.json(as: Point.self) == Point(x: 3))
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport)
+        try await ws.send(json: Point(x: 7))
+        let sent = try transport.writtenFrames()
+        #expect(sent.map(\.opcode) == [.text])
+        #expect(try WSMessage(type: .text, data: sent[0].payload).json(as: Point.self) == Point(x: 7))
     }
 }
 

@@ -23,7 +23,7 @@ def main():
     parser.add_argument("--wstest", required=True)
     parser.add_argument("--cases", default="1-10")
     parser.add_argument("--report")
-    parser.add_argument("--timeout", type=int, default=900)
+    parser.add_argument("--timeout", type=int, default=1100)
     args = parser.parse_args()
 
     if args.cases == "all":
