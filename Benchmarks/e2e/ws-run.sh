@@ -22,27 +22,8 @@ bin=$(swift build -c release --show-bin-path)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT
 
-start() {  # start NAME PORT: starts the server in the background, sets pid
-    case $1 in
-        aio) taskset -c 0 "$bin/HelloAio" "$2" 1 >/dev/null 2>&1 & ;;
-        hummingbird) taskset -c 0 "$bin/HelloHummingbird" "$2" 1 >/dev/null 2>&1 & ;;
-        vapor) taskset -c 0 "$bin/HelloVapor" "$2" 1 >/dev/null 2>&1 & ;;
-    esac
-    pid=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/" >/dev/null && return 0; sleep 0.1; done
-    echo "$1 did not start" >&2
-    return 1
-}
-
-cpu_ticks() {  # cpu_ticks PID: user + system time of the process so far, in clock ticks
-    awk '{print $14 + $15}' "/proc/$1/stat"
-}
-
-stop() {
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=
-}
+THREADS=1
+source ./servers.sh
 
 results="$scratch/results"
 port=19500

@@ -42,37 +42,44 @@ struct ServeProcess {
             [try peerPython, repositoryRoot.appendingPathComponent("Tests/Interop/\(script)").path, "--url", self.url] + arguments
         )
     }
+
+    /// Starts `aio serve` with `serveArguments`, runs `script` against it with the arguments
+    /// `arguments` makes (they may name the server's pid), expects the script to succeed and the
+    /// server to exit 0 on SIGTERM, and returns what the script printed.
+    @discardableResult
+    static func check(
+        _ script: String,
+        serveArguments: [String] = [],
+        _ arguments: (ServeProcess) -> [String] = { _ in [] }
+    ) async throws -> String {
+        let server = try await ServeProcess.start(serveArguments)
+        let result = try await server.run(script, arguments(server))
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        server.process.send(SIGTERM)
+        #expect(await server.process.waitForExit() == 0)
+        return result.output
+    }
 }
 
 @Suite("aio serve as a process", .serialized)
 struct ServeProcessTests {
     @Test(.timeLimit(.minutes(2)))
     func slowlorisNeitherBlocksNorSurvives() async throws {
-        let server = try await ServeProcess.start(["--head-timeout", "3"])
-        let result = try await server.run("slowloris.py", ["--connections", "500", "--head-timeout", "3"])
-        #expect(result.status == 0, "\(result.output)\(result.error)")
-        server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        try await ServeProcess.check("slowloris.py", serveArguments: ["--head-timeout", "3"]) { _ in
+            ["--connections", "500", "--head-timeout", "3"]
+        }
     }
 
     @Test(.timeLimit(.minutes(5)))
     func memoryStaysFlat() async throws {
-        let server = try await ServeProcess.start()
-        let result = try await server.run("resources.py", ["--pid", "\(server.process.pid)"])
-        #expect(result.status == 0, "\(result.output)\(result.error)")
-        server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        try await ServeProcess.check("resources.py") { ["--pid", "\($0.process.pid)"] }
     }
 
     /// A 1 GiB file through `request.post()` (spooled to disk) and `request.multipart()`
     /// (streamed): sizes and digests right, peak RSS under 64 MiB.
     @Test(.timeLimit(.minutes(5)))
     func gibibyteUploadsInConstantMemory() async throws {
-        let server = try await ServeProcess.start()
-        let result = try await server.run("upload_memory.py", ["--pid", "\(server.process.pid)"])
-        #expect(result.status == 0, "\(result.output)\(result.error)")
-        server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        try await ServeProcess.check("upload_memory.py") { ["--pid", "\($0.process.pid)"] }
     }
 
     @Test(.timeLimit(.minutes(2)))

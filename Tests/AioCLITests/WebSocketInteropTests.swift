@@ -24,34 +24,22 @@ struct WebSocketInteropTests {
     /// and the chat room.
     @Test(.timeLimit(.minutes(3)))
     func pythonClients() async throws {
-        let server = try await ServeProcess.start()
-        let result = try await server.run("ws_interop.py", [])
-        #expect(result.status == 0, "\(result.output)\(result.error)")
-        server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        try await ServeProcess.check("ws_interop.py")
     }
 
     /// Headless Chromium (Debian's) loads `/chat` in two pages of one room; what one sends,
     /// both show.
     @Test(.timeLimit(.minutes(2)))
     func chatInChromium() async throws {
-        let server = try await ServeProcess.start()
-        let result = try await server.run("chat_chromium.py", [])
-        #expect(result.status == 0, "\(result.output)\(result.error)")
-        server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        try await ServeProcess.check("chat_chromium.py")
     }
 
     /// 1,000 idle connections on `/ws` (heartbeat on): the growth of the server's memory per
     /// connection stays small.
     @Test(.timeLimit(.minutes(3)))
     func idleConnectionsMemory() async throws {
-        let server = try await ServeProcess.start()
-        let result = try await server.run("ws_idle.py", ["--pid", "\(server.process.pid)", "--connections", "1000"])
-        #expect(result.status == 0, "\(result.output)\(result.error)")
-        print(result.output, terminator: "")
-        server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        let output = try await ServeProcess.check("ws_idle.py") { ["--pid", "\($0.process.pid)", "--connections", "1000"] }
+        print(output, terminator: "")
     }
 
     /// `aio ws` sends each line of its input and prints the echoes, text and binary, then
@@ -77,12 +65,9 @@ struct WebSocketInteropTests {
     /// NON-STRICT.
     @Test(.timeLimit(.minutes(20)))
     func autobahnAgainstTheServer() async throws {
-        let server = try await ServeProcess.start()
-        let result = try await server.run("autobahn.py", ["--wstest", try wstestExecutable, "--cases", autobahnGroups.description])
-        #expect(result.status == 0, "\(result.output)\(result.error)")
-        print(result.output, terminator: "")
-        server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        let wstest = try wstestExecutable
+        let output = try await ServeProcess.check("autobahn.py") { _ in ["--wstest", wstest, "--cases", autobahnGroups.description] }
+        print(output, terminator: "")
     }
 }
 

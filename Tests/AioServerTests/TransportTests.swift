@@ -31,10 +31,11 @@ final class CapturingLogHandler: LogHandler, Sendable {
 
 @Suite("Transports and logging")
 struct TransportTests {
-    @Test func accessLogInAiohttpFormat() async throws {
+    /// Sends `request` to a server logging in `format`; the response and the access log lines.
+    func accessLog(_ format: AccessLogFormat, request: String) async throws -> (TestResponse, [String]) {
         let capture = CapturingLogHandler()
         var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: 0))
-        configuration.accessLog = .withTiming
+        configuration.accessLog = format
         let server = HTTPServer(
             responder: TestResponder(),
             configuration: configuration,
@@ -43,12 +44,19 @@ struct TransportTests {
         let running = Task { try await server.run() }
         let port = try await server.localAddress().port!
         let connection = try await TestConnection.connect(host: "127.0.0.1", port: port)
-        try await connection.send("GET /text/log?x=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: tester/1.0\r\nReferer: http://r/\r\n\r\n")
-        _ = try await connection.readResponse()
+        try await connection.send(request)
+        let response = try await connection.readResponse()
         try await connection.close()
         await server.shutdown()
         try await running.value
-        let lines = capture.messages.withLockedValue { $0 }
+        return (response, capture.messages.withLockedValue { $0 })
+    }
+
+    @Test func accessLogInAiohttpFormat() async throws {
+        let (_, lines) = try await self.accessLog(
+            .withTiming,
+            request: "GET /text/log?x=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: tester/1.0\r\nReferer: http://r/\r\n\r\n"
+        )
         #expect(lines.count == 1)
         let pattern = #/^127\.0\.0\.1 \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET /text/log\?x=1 HTTP/1\.1" 200 \d+ "http://r/" "tester/1\.0" \d+\.\d{6}$/#
         #expect(lines.first.map { $0.wholeMatch(of: pattern) != nil } == true, "\(lines)")
@@ -59,23 +67,8 @@ struct TransportTests {
     /// `%{…}o` sees the fields the server writes itself: `Content-Length`, `Date`, `Server`, and
     /// `Connection: close` when the client asked for it.
     @Test func accessLogSeesServerFields() async throws {
-        let capture = CapturingLogHandler()
-        var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: 0))
-        configuration.accessLog = AccessLogFormat("%s|%{Content-Length}o|%{Date}o|%{Server}o|%{Connection}o")
-        let server = HTTPServer(
-            responder: TestResponder(),
-            configuration: configuration,
-            accessLogger: Logger(label: "test.access") { _ in capture }
-        )
-        let running = Task { try await server.run() }
-        let port = try await server.localAddress().port!
-        let connection = try await TestConnection.connect(host: "127.0.0.1", port: port)
-        try await connection.send("GET /text/log HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-        let response = try await connection.readResponse()
-        try await connection.close()
-        await server.shutdown()
-        try await running.value
-        let lines = capture.messages.withLockedValue { $0 }
+        let format = try #require(AccessLogFormat("%s|%{Content-Length}o|%{Date}o|%{Server}o|%{Connection}o"))
+        let (response, lines) = try await self.accessLog(format, request: "GET /text/log HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
         let fields = lines.first?.split(separator: "|").map(String.init) ?? []
         #expect(fields.count == 5, "\(lines)")
         guard fields.count == 5 else { return }

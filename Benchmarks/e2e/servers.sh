@@ -1,0 +1,30 @@
+# The servers of the end-to-end comparisons, started one at a time on CPU 0 with THREADS event
+# loops; sourced by run.sh and ws-run.sh, which set `bin` and `scratch`.
+
+start() {  # start NAME PORT: starts the server in the background, sets pid
+    case $1 in
+        aio) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        aio-pool) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" pool >/dev/null 2>&1 & ;;
+        hummingbird) taskset -c 0 "$bin/HelloHummingbird" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        vapor) taskset -c 0 "$bin/HelloVapor" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        nio) taskset -c 0 "$bin/HelloNIO" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        aiohttp) taskset -c 0 ../../.venv/bin/python hello_aiohttp.py "$2" >/dev/null 2>&1 & ;;
+        nginx)
+            sed -e "s|PORT|$2|; s|PIDFILE|$scratch/nginx.pid|; s|TMPDIR|$scratch|g" nginx.conf > "$scratch/nginx.conf"
+            taskset -c 0 nginx -c "$scratch/nginx.conf" -p "$scratch" >/dev/null 2>&1 & ;;
+    esac
+    pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/" >/dev/null && return 0; sleep 0.1; done
+    echo "$1 did not start" >&2
+    return 1
+}
+
+stop() {
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=
+}
+
+cpu_ticks() {  # cpu_ticks PID: user + system time of the process so far, in clock ticks
+    awk '{print $14 + $15}' "/proc/$1/stat"
+}
