@@ -156,6 +156,7 @@ let package = Package(
             dependencies: [
                 "aio", "AioTesting", "AioMultipart", "AioClient", "AioWebSocket",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

@@ -47,11 +47,12 @@ for case in json.load(open(sys.argv[1]))["cases"]:
 PY
 }
 
-seed_websocket() {  # a masked fragmented text with a ping between, and an unmasked close
+seed_websocket() {  # a masked fragmented text with a ping between, an unmasked close, a compressed text
     local dir=$1
     mkdir -p "$dir"
     printf '\x00\x01\x83\x01\x02\x03\x04\x49\x67\x6f\x89\x80\x01\x02\x03\x04\x80\x82\x01\x02\x03\x04\x6c\x6d\x88\x82\x01\x02\x03\x04\x02\xea' > "$dir/server"
     printf '\x01\x82\x03\xce\xba\x88\x02\x03\xe8' > "$dir/client"
+    printf '\x02\xc1\x87\x00\x00\x00\x00\xca\x48\xcd\xc9\xc9\x07\x00' > "$dir/deflate"
 }
 
 run_one() {

@@ -43,6 +43,15 @@ public struct WebSocketStateMachine: Sendable {
         self.assembler = WSMessageAssembler(maxMessageSize: maxMessageSize, compression: compression)
     }
 
+    /// A connection on `role`'s side whose messages may be compressed with the permessage-deflate
+    /// `parameters` agreed in the handshake; they inflate to at most `maxMessageSize` bytes.
+    ///
+    /// - Throws: when zlib cannot be set up.
+    public init(maxMessageSize: Int, role: WSFrameDecoder.Role, deflate parameters: PerMessageDeflate) throws {
+        let compression = try MessageCompression(role: role, parameters: parameters, maxMessageSize: maxMessageSize)
+        self.init(maxMessageSize: maxMessageSize, compression: compression)
+    }
+
     /// Takes a frame from the decoder.
     public mutating func receive(_ frame: WSFrame) -> Action {
         guard self.state != .closed else { return .none }

@@ -3,6 +3,7 @@ import AioTesting
 import AioWebSocket
 import Foundation
 import NIOCore
+import NIOSSL
 import Testing
 
 #if canImport(Glibc)
@@ -40,6 +41,27 @@ struct WebSocketInteropTests {
     func idleConnectionsMemory() async throws {
         let output = try await ServeProcess.check("ws_idle.py") { ["--pid", "\($0.process.pid)", "--connections", "1000"] }
         print(output, terminator: "")
+    }
+
+    /// `wss://`: our client through TLS to `aio serve --tls-cert`, trusting the test CA; a
+    /// client that does not trust it is refused.
+    @Test(.timeLimit(.minutes(2)))
+    func secureWebSocket() async throws {
+        let certificates = try await TestCertificates.make()
+        defer { certificates.remove() }
+        let server = try await ServeProcess.start(["--tls-cert", certificates.certificate, "--tls-key", certificates.privateKey])
+        let port = try #require(URLComponents(string: server.url)?.port)
+        let url = "wss://localhost:\(port)/ws"
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(certificates.authority)
+        let echo = try await WebSocketClient.connect(url, tls: tls) { ws in
+            try await ws.send(text: "over TLS")
+            return try await ws.receive().text
+        }
+        #expect(echo == "over TLS")
+        await #expect(throws: (any Error).self) { try await WebSocketClient.connect(url) { _ in } }
+        server.process.send(SIGTERM)
+        #expect(await server.process.waitForExit() == 0)
     }
 
     /// `aio ws` sends each line of its input and prints the echoes, text and binary, then

@@ -91,28 +91,15 @@ struct TransportTests {
     }
 
     @Test func tlsWithCurlAndPlainTextRefused() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aio-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        for command in [
-            "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=aio-test-ca",
-            "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost",
-            "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext",
-            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext",
-        ] {
-            let result = try await ExternalProcess.run(["sh", "-c", command], directory: directory)
-            #expect(result.status == 0, "\(command): \(result.error)")
-        }
+        let certificates = try await TestCertificates.make()
+        defer { certificates.remove() }
         var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: 0))
-        configuration.tls = try .files(
-            certificateChain: directory.appendingPathComponent("server.pem").path,
-            privateKey: directory.appendingPathComponent("server.key").path
-        )
+        configuration.tls = try .files(certificateChain: certificates.certificate, privateKey: certificates.privateKey)
         let server = HTTPServer(responder: TestResponder(), configuration: configuration)
         let running = Task { try await server.run() }
         let port = try await server.localAddress().port!
         let result = try await ExternalProcess.run([
-            "curl", "-s", "--cacert", directory.appendingPathComponent("ca.pem").path,
+            "curl", "-s", "--cacert", certificates.authority,
             "-w", " %{http_version}", "https://localhost:\(port)/text/secure",
         ])
         #expect(result.output == "/text/secure 1.1", "\(result.error)")

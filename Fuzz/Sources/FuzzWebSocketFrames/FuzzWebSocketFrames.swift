@@ -2,17 +2,18 @@ import AioWebSocket
 import FuzzSupport
 import NIOCore
 
-/// Feeds the input (after a first byte choosing the side) to the frame decoder and the state
-/// machine, whole and split in two: both runs must deliver the same and fail alike, fail only with the codes the codec
+/// Feeds the input (after a first byte choosing the side and whether permessage-deflate is on)
+/// to the frame decoder and the state machine, whole and split in two: both runs must deliver the same and fail alike, fail only with the codes the codec
 /// uses, deliver only valid UTF-8 as text and nothing over the size limit, and every frame
 /// decoded must encode and decode back to itself.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWebSocketFrames(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let role: WSFrameDecoder.Role = data[0] & 1 == 0 ? .server : .client
+    let deflate = data[0] & 2 != 0
     let bytes = UnsafeRawBufferPointer(start: data + 1, count: size - 1)
-    let whole = run(bytes, cut: bytes.count, role: role)
-    let split = run(bytes, cut: cutPoint(bytes), role: role)
+    let whole = run(bytes, cut: bytes.count, role: role, deflate: deflate)
+    let split = run(bytes, cut: cutPoint(bytes), role: role, deflate: deflate)
     // Which code a doomed message fails with may differ (text checked while it arrives can fail
     // as 1007 before its end shows 1009), whether and after what it fails may not.
     precondition(whole.events == split.events && (whole.failure == nil) == (split.failure == nil), "split changed the outcome")
@@ -26,9 +27,11 @@ struct Outcome: Equatable {
     var failure: UInt16?
 }
 
-func run(_ bytes: UnsafeRawBufferPointer, cut: Int, role: WSFrameDecoder.Role) -> Outcome {
-    var decoder = WSFrameDecoder(role: role, maxPayloadLength: limit)
-    var machine = WebSocketStateMachine(maxMessageSize: limit)
+func run(_ bytes: UnsafeRawBufferPointer, cut: Int, role: WSFrameDecoder.Role, deflate: Bool) -> Outcome {
+    var decoder = WSFrameDecoder(role: role, maxPayloadLength: limit, allowsRSV1: deflate)
+    var machine = deflate
+        ? try! WebSocketStateMachine(maxMessageSize: limit, role: role, deflate: PerMessageDeflate())
+        : WebSocketStateMachine(maxMessageSize: limit)
     var outcome = Outcome()
     for piece in [bytes[..<cut], bytes[cut...]] {
         decoder.feed(ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: piece)))
