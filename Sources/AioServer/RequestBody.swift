@@ -86,11 +86,12 @@ public struct RequestBody: AsyncSequence, Sendable {
             case .buffer(let buffer):
                 self.storage = .buffer(nil)
                 return buffer
-            case .stream(let iterator):
-                return try await iterator.next()
+            case .stream(var iterator):
+                // A reference underneath: the copy advances the same sequence.
+                return try await iterator.next(isolation: #isolation)
             case .async(var iterator):
                 defer { self.storage = .async(iterator) }
-                return try await iterator.next()
+                return try await iterator.next(isolation: #isolation)
             }
         }
     }
