@@ -69,11 +69,17 @@ async def with_aiohttp(url):
             check(response.headers.get("Sec-WebSocket-Version") == "13", "version 12: no Sec-WebSocket-Version: 13")
         async with session.get(url + "/ws") as response:
             check(response.status == 400, f"no handshake: status {response.status}")
-        # Two members of a chat room.
+        # Two members of a chat room. The server joins a member after the handshake, and reads
+        # its messages only then: bob's own message coming back shows he has joined.
         async with session.ws_connect(url + "/chat/ws/interop") as alice, session.ws_connect(url + "/chat/ws/interop") as bob:
+            await bob.send_str("bob here")
+            message = await asyncio.wait_for(bob.receive(), 5)
+            check(message.data == "bob here", f"chat: bob's own message came back as {message}")
             await alice.send_str("hi bob")
             for member in (alice, bob):
                 message = await asyncio.wait_for(member.receive(), 5)
+                if message.data == "bob here":  # alice had joined before bob spoke
+                    message = await asyncio.wait_for(member.receive(), 5)
                 check(message.data == "hi bob", f"chat: broadcast got {message}")
 
 
