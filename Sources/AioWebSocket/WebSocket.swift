@@ -26,7 +26,14 @@ public final class WebSocket: Sendable {
     private struct Inbound: Sendable {
         var machine: WebSocketStateMachine
         var decoder: WSFrameDecoder
+        /// A caller of `receive()` is in it.
         var receiving = false
+        /// Live iterators: someone is reading messages even between two `receive()` calls.
+        var iterators = 0
+        /// `close()` is reading (and dropping) messages until the peer's close.
+        var draining = false
+        /// `receive()` calls that arrived while `close()` was draining.
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
         /// The close code the connection ended with, once it has.
         var closeCode: WSCloseCode?
         /// Frames received so far: the heartbeat watches it move.
@@ -150,12 +157,30 @@ public final class WebSocket: Sendable {
     /// then on.
     ///
     /// - Throws: ``WebSocketError`` when another task is receiving already.
+    ///   A call made while ``close(code:message:)`` is dropping messages waits until it is done.
     public func receive() async throws -> WSMessage {
-        try self.inbound.withLock { inbound in
+        let draining = try self.inbound.withLock { inbound in
             guard !inbound.receiving else { throw WebSocketError(.internalError, "Concurrent receive() calls") }
             inbound.receiving = true
+            return inbound.draining
         }
         defer { self.inbound.withLock { $0.receiving = false } }
+        if draining {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let done = self.inbound.withLock { inbound in
+                    guard inbound.draining else { return true }
+                    inbound.drainWaiters.append(continuation)
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+        }
+        return try await self.nextMessage()
+    }
+
+    /// Decodes frames, reading more bytes as needed, until there is a message for the caller;
+    /// only one task at a time calls it.
+    private func nextMessage() async throws -> WSMessage {
         while true {
             let step = self.inbound.withLock { inbound -> WebSocketStateMachine.Action? in
                 if inbound.machine.state == .closed { return .deliver(WSMessage(type: .closed, closeCode: inbound.closeCode)) }
@@ -289,12 +314,17 @@ public final class WebSocket: Sendable {
 
     /// Starts the closing handshake with `code` and `message`; false when closing had begun.
     ///
-    /// When no other task is receiving, waits (up to ``WebSocketConfiguration/closeTimeout``)
-    /// for the peer's close frame, dropping messages that arrive first; otherwise the receiving
-    /// task sees the peer's close. The transport is closed when the handshake ends or times out.
+    /// When no task is receiving or iterating, waits (up to
+    /// ``WebSocketConfiguration/closeTimeout``) for the peer's close frame, dropping messages
+    /// that arrive first; otherwise the receiving task sees them and the peer's close. The transport is closed when the handshake ends or times out.
     @discardableResult
     public func close(code: WSCloseCode = .ok, message: String = "") async -> Bool {
-        guard let frame = self.inbound.withLock({ $0.machine.close(code: code, reason: message) }) else { return false }
+        let started = self.inbound.withLock { inbound -> (frame: WSFrame, drain: Bool)? in
+            guard let frame = inbound.machine.close(code: code, reason: message) else { return nil }
+            inbound.draining = !inbound.receiving && inbound.iterators == 0
+            return (frame, inbound.draining)
+        }
+        guard let (frame, drain) = started else { return false }
         try? await self.write(frame)
         let transport = self.transport
         let timeout = self.configuration.closeTimeout
@@ -302,14 +332,19 @@ public final class WebSocket: Sendable {
             try await Task.sleep(for: timeout)
             await transport.close()
         }
-        let idle = self.inbound.withLock { !$0.receiving }
-        if idle {
+        if drain {
             while true {
-                guard let message = try? await self.receive() else { break }
+                guard let message = try? await self.nextMessage() else { break }
                 if message.type == .close || message.type == .closed || message.type == .error { break }
             }
             deadline.cancel()
             await transport.close()
+            let waiters = self.inbound.withLock { inbound in
+                inbound.draining = false
+                defer { inbound.drainWaiters = [] }
+                return inbound.drainWaiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
         return true
     }
@@ -320,10 +355,10 @@ extension WebSocket: AsyncSequence {
 
     /// Iterates received messages until the connection closes; a protocol error is thrown.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let webSocket: WebSocket
+        let reader: Reader
 
         public mutating func next() async throws -> WSMessage? {
-            let message = try await self.webSocket.receive()
+            let message = try await self.reader.webSocket.receive()
             switch message.type {
             case .close, .closing, .closed: return nil
             case .error: throw WebSocketError(message.closeCode ?? .protocolError, message.extra ?? "")
@@ -332,7 +367,22 @@ extension WebSocket: AsyncSequence {
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(webSocket: self) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(reader: Reader(self)) }
+
+    /// Marks the WebSocket as read by an iterator for as long as the iterator lives, so that
+    /// `close()` from another task leaves the messages still arriving to it.
+    final class Reader: Sendable {
+        let webSocket: WebSocket
+
+        init(_ webSocket: WebSocket) {
+            self.webSocket = webSocket
+            webSocket.inbound.withLock { $0.iterators += 1 }
+        }
+
+        deinit {
+            self.webSocket.inbound.withLock { $0.iterators -= 1 }
+        }
+    }
 }
 
 /// The inbound byte sequence behind one concrete type; only the receiving task advances it.

@@ -41,6 +41,9 @@ struct WS: AsyncParsableCommand {
         }
         let binary = self.binary
         try await WebSocketClient.connect(self.url, protocols: self.subprotocols, headers: fields, compress: !self.noCompress) { ws in
+            // Reading starts before sending can end in close(), so that the echoes of the last
+            // lines are printed rather than dropped by the closing handshake.
+            var messages = ws.makeAsyncIterator()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     // Lines are read on a thread of their own: readLine blocks.
@@ -59,7 +62,7 @@ struct WS: AsyncParsableCommand {
                     }
                     await ws.close()
                 }
-                for try await message in ws {
+                while let message = try await messages.next() {
                     Self.print(message)
                 }
                 group.cancelAll()

@@ -90,6 +90,44 @@ struct WebSocketTests {
         #expect(await ws.close() == false)
     }
 
+    /// `close()` from another task between two iterations leaves later messages to the loop
+    /// (the race `aio ws` hit: the closer drained the echoes the loop was about to print).
+    @Test(.timeLimit(.minutes(1)))
+    func closeWhileIteratingLeavesMessagesToTheLoop() async throws {
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport)
+        transport.send(text("first"))
+        var seen: [String] = []
+        for try await message in ws {
+            seen.append(message.text ?? "")
+            if seen.count == 1 {
+                // Between two receives: the closer must not start reading.
+                #expect(await Task { await ws.close() }.value)
+                transport.send(text("second"))
+                transport.send(closeFrame([0x03, 0xE8]))
+            }
+        }
+        #expect(seen == ["first", "second"])
+        #expect(ws.closeCode == .ok)
+    }
+
+    /// A `receive()` that arrives while `close()` is draining waits for the end of the
+    /// handshake instead of failing as a concurrent call.
+    @Test(.timeLimit(.minutes(1)))
+    func receiveDuringCloseWaits() async throws {
+        let transport = MemoryTransport()
+        let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport)
+        let closing = Task { await ws.close() }
+        // The close frame on the wire means close() has begun; it is now waiting for the peer.
+        while (try? transport.writtenFrames().count) != 1 { await Task.yield() }
+        let receiving = Task { try await ws.receive() }
+        transport.send(text("dropped"))
+        transport.send(closeFrame([0x03, 0xE8]))
+        #expect(await closing.value)
+        #expect(try await receiving.value.type == .closed)
+        #expect(ws.closeCode == .ok)
+    }
+
     @Test func endWithoutCloseIsAbnormal() async throws {
         let transport = MemoryTransport()
         let ws = WebSocket(role: .server, inbound: transport.inbound, transport: transport)
