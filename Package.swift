@@ -178,9 +178,11 @@ let package = Package(
             name: "AioServerTests",
             dependencies: [
                 "AioServer",
+                "AioWire",
                 "AioTesting",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

@@ -39,6 +39,10 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     private let listening = NIOLockedValueBox<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>])>(
         (nil, [])
     )
+    /// Whether the server has stopped accepting, and the ``shutdown()`` calls waiting for it:
+    /// kept here rather than in a future of the listening channel, whose event loop is gone once
+    /// ``run()`` has shut its group down.
+    private let accepting = NIOLockedValueBox<(ended: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// A server that answers with `responder`, logging to `logger` and, when
     /// `configuration.accessLog` is set, one line per request to `accessLogger`.
@@ -85,12 +89,28 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     /// Starts a graceful shutdown, as SIGTERM would, and returns once the server no longer
     /// accepts connections; ``run()`` returns when the connections have closed.
     public func shutdown() async {
-        if let serverChannel = self.initiateShutdown() {
-            try? await serverChannel.closeFuture.get()
+        guard self.initiateShutdown() else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ended = self.accepting.withLockedValue { accepting in
+                if !accepting.ended { accepting.waiters.append(continuation) }
+                return accepting.ended
+            }
+            if ended { continuation.resume() }
         }
     }
 
+    /// Tells the ``shutdown()`` calls that no connection is accepted any more.
+    private func acceptingEnded() {
+        let waiters = self.accepting.withLockedValue { accepting in
+            accepting.ended = true
+            defer { accepting.waiters = [] }
+            return accepting.waiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
+        defer { self.acceptingEnded() }
         var executors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
         for eventLoop in group.makeIterator() {
             executors[ObjectIdentifier(eventLoop)] = EventLoopTaskExecutor(eventLoop)
@@ -148,7 +168,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                     self.closeAllConnections()
                 }
             } onGracefulShutdown: {
-                _ = self.initiateShutdown()
+                self.initiateShutdown()
             }
         }
         self.state.withLockedValue { state in
@@ -180,6 +200,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             } catch {
                 self.logger.debug("stopped accepting", metadata: ["error": "\(error)"])
             }
+            self.acceptingEnded()
         }
     }
 
@@ -209,11 +230,12 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         return HTTPServerConnection(channel: channel, handler: bound, isSecure: info.isSecure)
     }
 
-    /// Stops accepting and tells every connection to close once it has answered; returns the
-    /// listening channel when this call started the shutdown.
-    private func initiateShutdown() -> (any Channel)? {
+    /// Stops accepting and tells every connection to close once it has answered; returns
+    /// whether this call started the shutdown.
+    @discardableResult
+    private func initiateShutdown() -> Bool {
         let grace = self.configuration.shutdownGracePeriod
-        let running = self.state.withLockedValue { state -> (any Channel, ServerQuiescingHelper, EventLoopPromise<Void>)? in
+        let running = self.state.withLockedValue { state -> (ServerQuiescingHelper, EventLoopPromise<Void>)? in
             switch state {
             case .running(let serverChannel, let quiescing):
                 let quiesced = serverChannel.eventLoop.makePromise(of: Void.self)
@@ -225,7 +247,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                     },
                     quiesced: quiesced
                 )
-                return (serverChannel, quiescing, quiesced)
+                return (quiescing, quiesced)
             case .idle:
                 state = .stopped
                 return nil
@@ -233,10 +255,10 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                 return nil
             }
         }
-        guard let (serverChannel, quiescing, quiesced) = running else { return nil }
+        guard let (quiescing, quiesced) = running else { return false }
         self.logger.info("shutting down", metadata: ["grace": "\(grace)"])
         quiescing.initiateShutdown(promise: quiesced)
-        return serverChannel
+        return true
     }
 
     private func closeAllConnections() {

@@ -59,6 +59,8 @@ extension HTTPServerHandler {
     /// Writes a piece of a streamed body; returns a future to wait on when the socket is full.
     func writeBody(_ body: ByteBuffer, state: ResponseState) throws -> EventLoopFuture<Void>? {
         try self.writeBody(.byteBuffer(body), state: state, promise: nil)
+        // The write may have closed the connection (a reset peer): then no writability comes back.
+        guard !self.closed else { throw ConnectionClosed() }
         return self.isWritable ? nil : state.waitForWritability(on: self.context.eventLoop)
     }
 

@@ -37,14 +37,18 @@ final class ResponseState {
     var status = 0
     var responseFields: HTTPFields = [:]
     private var writabilityWaiters: [EventLoopPromise<Void>] = []
+    /// The connection closed: nothing will wait for writability again.
+    private var connectionGone = false
 
     init(request: HTTPRequestHead, sequence: Int) {
         self.request = request
         self.sequence = sequence
     }
 
-    /// A future that completes when the socket takes writes again.
+    /// A future that completes when the socket takes writes again, failed at once once the
+    /// connection has closed (a write can close it on the spot, when the peer has reset it).
     func waitForWritability(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        guard !self.connectionGone else { return eventLoop.makeFailedFuture(ConnectionClosed()) }
         let promise = eventLoop.makePromise(of: Void.self)
         self.writabilityWaiters.append(promise)
         return promise.futureResult
@@ -57,6 +61,7 @@ final class ResponseState {
     }
 
     func connectionClosed() {
+        self.connectionGone = true
         let waiters = self.writabilityWaiters
         self.writabilityWaiters = []
         waiters.forEach { $0.fail(ConnectionClosed()) }

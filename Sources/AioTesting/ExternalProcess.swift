@@ -27,30 +27,18 @@ public enum ExternalProcess {
         defer { try? files.removeItem(at: scratch) }
         let stdout = scratch.appendingPathComponent("stdout")
         let stderr = scratch.appendingPathComponent("stderr")
-        _ = files.createFile(atPath: stdout.path, contents: nil)
-        _ = files.createFile(atPath: stderr.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
+        let child = try ChildProcess(
+            arguments,
+            directory: directory?.path,
+            environment: environment,
+            stdout: .file(stdout.path),
+            stderr: .file(stderr.path)
+        )
+        let exit = await child.waitForExit()
         return Result(
-            status: process.terminationStatus,
-            output: try String(contentsOf: stdout, encoding: .utf8),
-            error: try String(contentsOf: stderr, encoding: .utf8)
+            status: exit.status,
+            output: (try? String(contentsOf: stdout, encoding: .utf8)) ?? "",
+            error: (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
         )
     }
 }
@@ -58,55 +46,47 @@ public enum ExternalProcess {
 /// A program started by a test and left running: its output read line by line, its pid for
 /// signals and `/proc`, its exit awaited.
 public final class RunningProcess: Sendable {
-    private let process: Process
+    private let child: ChildProcess
     private let lines: LineQueue
-    private let exit: AsyncStream<Int32>
 
     /// The process id.
-    public var pid: Int32 { self.process.processIdentifier }
+    public var pid: Int32 { self.child.pid }
 
-    /// How the process ended: "exit" or "uncaught signal".
+    /// How the process ended: "exit" or "uncaught signal"; "running" before.
     public var terminationReason: String {
-        self.process.isRunning ? "running" : (self.process.terminationReason == .exit ? "exit" : "uncaught signal")
+        guard let exit = self.child.exit else { return "running" }
+        return exit.exited ? "exit" : "uncaught signal"
     }
 
     /// Starts `arguments[0]` (an absolute path or a name in `PATH`).
     public init(_ arguments: [String], environment: [String: String]? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = try ChildPipe()
+        defer { close(output.write) }
+        do {
+            self.child = try ChildProcess(arguments, environment: environment, stdout: .descriptor(output.write), stderr: .null)
+        } catch {
+            close(output.read)
+            throw error
         }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let (exit, exitContinuation) = AsyncStream<Int32>.makeStream()
         let lines = LineQueue()
-        let pending = NIOLockedValueBox("")
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                lines.finish()
-                return
-            }
-            let complete = pending.withLockedValue { pending -> [String] in
-                pending += String(decoding: data, as: UTF8.self)
-                var parts = pending.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                pending = parts.removeLast()
-                return parts
-            }
-            complete.forEach(lines.push)
-        }
-        process.terminationHandler = { process in
-            exitContinuation.yield(process.terminationStatus)
-            exitContinuation.finish()
-        }
-        self.process = process
         self.lines = lines
-        self.exit = exit
-        try process.run()
+        // Blocking reads on a thread of their own, until every holder of the write end is gone.
+        Thread.detachNewThread {
+            defer { close(output.read) }
+            var pending: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(output.read, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                pending += chunk[..<count]
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    lines.push(String(decoding: pending[..<newline], as: UTF8.self))
+                    pending.removeSubrange(...newline)
+                }
+            }
+            lines.finish()
+        }
     }
 
     /// The next line the program printed, or nil once its output ended.
@@ -116,13 +96,13 @@ public final class RunningProcess: Sendable {
 
     /// Sends `signal` (`SIGTERM`, `SIGINT`, …).
     public func send(_ signal: Int32) {
-        kill(self.process.processIdentifier, signal)
+        self.child.send(signal)
     }
 
-    /// Waits for the program to exit and returns its status.
+    /// Waits for the program to exit and returns its status (the signal's number when one
+    /// killed it).
     public func waitForExit() async -> Int32 {
-        for await status in self.exit { return status }
-        return self.process.terminationStatus
+        await self.child.waitForExit().status
     }
 
     /// The resident set size now, and its peak, in bytes, from `/proc/<pid>/status`.
@@ -136,7 +116,7 @@ public final class RunningProcess: Sendable {
     }
 
     deinit {
-        if self.process.isRunning { self.process.terminate() }
+        self.child.send(SIGTERM)
     }
 }
 

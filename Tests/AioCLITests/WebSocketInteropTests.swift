@@ -117,9 +117,8 @@ struct WebSocketClientInteropTests {
             [try wstestExecutable, "-m", "fuzzingserver", "-s", specPath.path, "--webport=0"],
             environment: ["PYTHONUNBUFFERED": "1"]
         )
-        // wstest never exits by itself, and a child of the test process inherits its blocked
-        // signals, SIGTERM among them.
-        defer { server.send(SIGKILL) }
+        // wstest never exits by itself.
+        defer { server.send(SIGTERM) }
         while let line = await server.nextLine(), !line.hasPrefix("Ok, will run") {}
 
         let configuration = WebSocketConfiguration(maxMessageSize: 20 << 20, closeTimeout: .seconds(2))
@@ -164,8 +163,7 @@ struct WebSocketClientAiohttpTests {
     @Test(.timeLimit(.minutes(2)))
     func againstAnAiohttpServer() async throws {
         let server = try RunningProcess([try peerPython, repositoryRoot.appendingPathComponent("Tests/Interop/aiohttp_ws_server.py").path])
-        // SIGKILL: a child of the test process inherits its blocked signals, SIGTERM among them.
-        defer { server.send(SIGKILL) }
+        defer { server.send(SIGTERM) }
         var port = 0
         while let line = await server.nextLine() {
             if line.hasPrefix("listening on "), let number = Int(line.dropFirst("listening on ".count)) {
