@@ -17,8 +17,11 @@ import NIOCore
 public final class BodyPartReader: AsyncSequence {
     public typealias Element = ByteBuffer
 
-    /// The part's header fields.
-    public let headers: HTTPFields
+    /// The part's header fields, built from its header section the first time they are asked
+    /// for.
+    public private(set) lazy var headers: HTTPFields = self.reader.stream.fields(of: self.section)
+    /// The header section as it arrived, checked.
+    private let section: ByteBuffer
     private let fields: PartFields
     private let reader: MultipartReader
     /// The part's number in its reader, which tells whether the reader has moved on.
@@ -29,8 +32,8 @@ public final class BodyPartReader: AsyncSequence {
     /// Whether the boundary after the part has been read.
     public private(set) var atEOF = false
 
-    init(headers: HTTPFields, fields: PartFields, reader: MultipartReader, number: Int) {
-        self.headers = headers
+    init(section: ByteBuffer, fields: PartFields, reader: MultipartReader, number: Int) {
+        self.section = section
         self.fields = fields
         self.reader = reader
         self.number = number

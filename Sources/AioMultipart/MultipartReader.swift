@@ -115,11 +115,11 @@ public final class MultipartReader {
             break
         }
         guard case .between = self.state else { return nil }
-        let headers = try await self.stream.readPartHeaders()
-        let fields = PartFields(headers)
+        let section = try await self.stream.readPartHeaders()
+        let fields = PartFields(section: section)
         if let contentType = fields.contentType.map(parseMimetype), contentType.type == "multipart" {
             let nested = MultipartReader(
-                headers: headers,
+                headers: self.stream.fields(of: section),
                 boundary: try Self.boundary(of: contentType),
                 stream: self.stream,
                 parent: self
@@ -130,7 +130,7 @@ public final class MultipartReader {
         }
         self.partNumber += 1
         self.state = .inPart(number: self.partNumber)
-        return .part(BodyPartReader(headers: headers, fields: fields, reader: self, number: self.partNumber))
+        return .part(BodyPartReader(section: section, fields: fields, reader: self, number: self.partNumber))
     }
 
     /// Reads and drops the rest of the body up to and including the closing boundary.

@@ -122,8 +122,10 @@ final class MultipartStream {
         while try await self.buffer.readSome(65536) != nil {}
     }
 
-    /// A part's header section, counting the part against ``MultipartConfiguration/maxParts``.
-    func readPartHeaders() async throws -> HTTPFields {
+    /// A part's header section, checked, as bytes: its fields are built only when asked for
+    /// (``fields(of:)``), which a form field read as text never does. Counts the part against
+    /// ``MultipartConfiguration/maxParts``.
+    func readPartHeaders() async throws -> ByteBuffer {
         self.partCount += 1
         guard self.partCount <= self.configuration.maxParts else {
             throw MultipartError.tooLarge("More than \(self.configuration.maxParts) parts")
@@ -133,7 +135,7 @@ final class MultipartStream {
             guard buffer.readableBytes >= 2 else { return nil }
             if buffer.readableBytesView.starts(with: MultipartSyntax.crlf) {
                 buffer.moveReaderIndex(forwardBy: 2)
-                return [:]
+                return ByteBuffer()
             }
             guard let end = buffer.endOfFirst(MultipartSyntax.emptyLine) else {
                 guard buffer.readableBytes < limits.maxHeadLength else {
@@ -144,19 +146,29 @@ final class MultipartStream {
             guard end <= limits.maxHeadLength else {
                 throw MultipartError.tooLarge("Part headers longer than \(limits.maxHeadLength) bytes")
             }
-            var section = buffer.readSlice(length: end)!
+            let section = buffer.readSlice(length: end)!
+            var lines = section
             var reader = FieldSectionReader(configuration: limits)
-            let fields: HTTPFields?
+            let complete: Bool
             do {
-                fields = try reader.read(&section)
+                complete = try reader.validate(&lines)
             } catch let error as any HTTPProcessingError where error.status == .requestHeaderFieldsTooLarge {
                 throw MultipartError.tooLarge("Part headers: \(error.message)")
             } catch let error as any HTTPProcessingError {
                 throw MultipartError("Part headers: \(error.message)")
             }
-            guard let fields else { throw MultipartError("Malformed part headers") }
-            return fields
+            guard complete else { throw MultipartError("Malformed part headers") }
+            return section
         }
+    }
+
+    /// The fields of a header section ``readPartHeaders()`` has checked.
+    func fields(of section: ByteBuffer) -> HTTPFields {
+        guard section.readableBytes > 0 else { return [:] }
+        var lines = section
+        var reader = FieldSectionReader(configuration: self.configuration.partHeaders)
+        // Checked once already, with the same limits: it reads the same way again.
+        return (try? reader.read(&lines)) ?? [:]
     }
 
     /// Runs a parsing step, the body ending first being a truncated multipart body.

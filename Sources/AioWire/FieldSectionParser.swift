@@ -21,6 +21,9 @@ struct FieldSectionParser: Sendable {
     }
 
     let kind: Kind
+    /// Whether lines become fields, or are only checked (a body part whose fields are built
+    /// later, if at all).
+    var collectsFields = true
     /// The fields parsed so far.
     private var fields = HTTPFields()
     private(set) var framing = FramingFields()
@@ -122,6 +125,7 @@ struct FieldSectionParser: Sendable {
         var valueEnd = count
         while valueEnd > valueStart, HTTPByte.isWhitespace(line[valueEnd - 1]) { valueEnd -= 1 }
         let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
+        guard self.collectsFields else { return }
 
         let known = KnownFieldName.match(nameBytes)
         let role = self.kind == .bodyPart ? FieldRole.other : known?.role ?? .other

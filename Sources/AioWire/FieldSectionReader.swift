@@ -29,4 +29,15 @@ public struct FieldSectionReader: Sendable {
         self.consumed += before - buffer.readableBytes
         return finished ? self.parser.takeFields() : nil
     }
+
+    /// Consumes and checks the complete lines in `buffer` as ``read(_:)`` does, without building
+    /// fields: for a caller that keeps the section's bytes and reads its fields only when asked.
+    /// Returns true once the section has ended.
+    public mutating func validate(_ buffer: inout ByteBuffer) throws -> Bool {
+        self.parser.collectsFields = false
+        let before = buffer.readableBytes
+        let finished = try self.parser.parse(&buffer, base: self.consumed, configuration: self.configuration)
+        self.consumed += before - buffer.readableBytes
+        return finished
+    }
 }

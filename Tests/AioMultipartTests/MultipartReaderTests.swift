@@ -321,6 +321,22 @@ struct MultipartReaderTests {
         #expect(fields["b"] == "x y")
     }
 
+    /// The fields that steer reading are found in the raw section whatever their case and
+    /// padding, the first of a repeated one counts, and `headers` gives every field as sent.
+    @Test func steeringFieldsAnyCaseAndLazyHeaders() async throws {
+        let encoded = Array(ByteBuffer(bytes: Array("caf".utf8) + [0xE9]).readableBytesView.base64Lines().utf8)
+        let body = Array("--b\r\nCONTENT-transfer-ENCODING:\t base64 \r\nX-Note: a\r\ncontent-type:text/plain; charset=latin-1\r\nContent-Type: text/plain; charset=klingon\r\n\r\n".utf8)
+            + encoded + Array("\r\n--b--".utf8)
+        for pieces in Pieces.splits(of: body) {
+            let reader = try MultipartReader(headers: headers(boundary: "b"), body: pieces)
+            guard case .part(let part)? = try await reader.next() else { Issue.record("no part"); return }
+            #expect(try await part.text() == "café")
+            #expect(part.headers.map(\.name.rawName) == ["CONTENT-transfer-ENCODING", "X-Note", "content-type", "Content-Type"])
+            #expect(part.headers[values: .contentType] == ["text/plain; charset=latin-1", "text/plain; charset=klingon"])
+            #expect(part.contentType.parameters["charset"] == "latin-1")
+        }
+    }
+
     @Test func unknownCharsetAndBadUTF8AreErrors() async throws {
         let body = Array("--b\r\nContent-Type: text/plain; charset=klingon\r\n\r\nx\r\n--b\r\n\r\n".utf8) + [0xFF] + Array("\r\n--b--".utf8)
         let reader = try MultipartReader(headers: headers(boundary: "b"), body: Pieces(body, cuts: []))
