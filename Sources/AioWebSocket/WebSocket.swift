@@ -45,7 +45,8 @@ public final class WebSocket: Sendable {
     /// The permessage-deflate parameters agreed in the handshake; nil without compression.
     public let deflate: PerMessageDeflate?
     private let transport: any WebSocketTransport
-    private let source: ByteSource
+    /// Advanced by one task at a time: the receiver, or `close()` draining when there is none.
+    private let source: ByteStream
     private let inbound: Mutex<Inbound>
     private let compression: MessageCompression?
     /// Keeps compressed messages in the order they were compressed in: each refers back to the
@@ -60,7 +61,7 @@ public final class WebSocket: Sendable {
         transport: some WebSocketTransport,
         configuration: WebSocketConfiguration = WebSocketConfiguration()
     ) where Source.Element == ByteBuffer {
-        self.init(role: role, source: ByteSource(inbound), transport: transport, configuration: configuration, deflate: nil, compression: nil)
+        self.init(role: role, source: ByteStream(inbound), transport: transport, configuration: configuration, deflate: nil, compression: nil)
     }
 
     /// A WebSocket whose messages are compressed with the permessage-deflate `parameters` agreed
@@ -75,12 +76,12 @@ public final class WebSocket: Sendable {
         deflate parameters: PerMessageDeflate
     ) throws where Source.Element == ByteBuffer {
         let compression = try MessageCompression(role: role, parameters: parameters, maxMessageSize: configuration.maxMessageSize)
-        self.init(role: role, source: ByteSource(inbound), transport: transport, configuration: configuration, deflate: parameters, compression: compression)
+        self.init(role: role, source: ByteStream(inbound), transport: transport, configuration: configuration, deflate: parameters, compression: compression)
     }
 
     private init(
         role: Role,
-        source: ByteSource,
+        source: ByteStream,
         transport: some WebSocketTransport,
         configuration: WebSocketConfiguration,
         deflate: PerMessageDeflate?,
@@ -383,23 +384,4 @@ extension WebSocket: AsyncSequence {
             self.webSocket.inbound.withLock { $0.iterators -= 1 }
         }
     }
-}
-
-/// The inbound byte sequence behind one concrete type; only the receiving task advances it.
-private final class ByteSource: @unchecked Sendable {
-    // Safety: `next()` is called only by the one task that holds `Inbound.receiving`.
-    private let nextBytes: () async throws -> ByteBuffer?
-
-    init<Source: AsyncSequence & Sendable>(_ source: Source) where Source.Element == ByteBuffer {
-        let box = IteratorBox(source.makeAsyncIterator())
-        self.nextBytes = { try await box.iterator.next(isolation: #isolation) }
-    }
-
-    func next() async throws -> ByteBuffer? { try await self.nextBytes() }
-}
-
-/// Holds an iterator that a closure advances.
-private final class IteratorBox<Iterator: AsyncIteratorProtocol> {
-    var iterator: Iterator
-    init(_ iterator: Iterator) { self.iterator = iterator }
 }
