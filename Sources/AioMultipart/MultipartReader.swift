@@ -173,11 +173,18 @@ public final class MultipartReader {
     /// Moves on after a boundary: to the next part's headers, or past the closing one to the
     /// epilogue, which for a nested body runs to the parent's next boundary and so ends the
     /// part the nested body was.
+    @inline(__always)
     private func reached(_ end: MultipartStream.BoundaryEnd) async throws {
         guard case .close = end else {
             self.state = .between
             return
         }
+        try await self.closed()
+    }
+
+    /// Past the closing boundary: skips the epilogue (or, nested, the rest of the parent's part).
+    @inline(never)
+    private func closed() async throws {
         self.state = .closed
         if let parent {
             let parentEnd = try await self.stream.skip(

@@ -171,8 +171,19 @@ final class MultipartStream {
         return (try? reader.read(&lines)) ?? [:]
     }
 
-    /// Runs a parsing step, the body ending first being a truncated multipart body.
+    /// Runs a parsing step on the buffered bytes, and only when they do not suffice as a step
+    /// that pulls more input. Inlined, so a step the buffer satisfies (a small part, usually)
+    /// costs no async frame.
+    @inline(__always)
     private func parse<Result>(_ step: (inout ByteBuffer) throws -> Result?) async throws -> Result {
+        if let result = try self.buffer.parseBuffered(step) { return result }
+        return try await self.parseMore(step)
+    }
+
+    /// Runs a parsing step, pulling input until it is satisfied; the body ending first is a
+    /// truncated multipart body.
+    @inline(never)
+    private func parseMore<Result>(_ step: (inout ByteBuffer) throws -> Result?) async throws -> Result {
         do {
             return try await self.buffer.parse(step)
         } catch is EOFStream {

@@ -96,6 +96,14 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
         }
     }
 
+    /// Runs `parse` on the bytes already buffered, without pulling: the synchronous first try
+    /// of a parsing step, for callers that keep a step the buffer satisfies free of suspension
+    /// points. Returns nil when the buffered bytes do not suffice.
+    @inlinable
+    public mutating func parseBuffered<Result>(_ parse: (inout ByteBuffer) throws -> Result?) rethrows -> Result? {
+        try parse(&self.buffer)
+    }
+
     /// Skips exactly `count` bytes.
     @inlinable
     public mutating func skip(_ count: Int) async throws {
