@@ -27,6 +27,7 @@ package struct ByteStream: AsyncSequence, @unchecked Sendable {
     /// The next piece of the source, nil once it has ended.
     package func next() async throws -> ByteBuffer? { try await self.nextBytes() }
 
+    /// Advances the shared source.
     package struct AsyncIterator: AsyncIteratorProtocol {
         let stream: ByteStream
         package mutating func next() async throws -> ByteBuffer? { try await self.stream.next() }

@@ -37,8 +37,8 @@ public enum ExternalProcess {
         let exit = await child.waitForExit()
         return Result(
             status: exit.status,
-            output: (try? String(contentsOf: stdout, encoding: .utf8)) ?? "",
-            error: (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
+            output: try String(contentsOf: stdout, encoding: .utf8),
+            error: try String(contentsOf: stderr, encoding: .utf8)
         )
     }
 }

@@ -317,7 +317,8 @@ public final class WebSocket: Sendable {
     ///
     /// When no task is receiving or iterating, waits (up to
     /// ``WebSocketConfiguration/closeTimeout``) for the peer's close frame, dropping messages
-    /// that arrive first; otherwise the receiving task sees them and the peer's close. The transport is closed when the handshake ends or times out.
+    /// that arrive first; otherwise the receiving task sees them and the peer's close. The
+    /// transport is closed when the handshake ends or times out.
     @discardableResult
     public func close(code: WSCloseCode = .ok, message: String = "") async -> Bool {
         let started = self.inbound.withLock { inbound -> (frame: WSFrame, drain: Bool)? in
