@@ -8,6 +8,7 @@ start() {  # start NAME PORT: starts the server in the background, sets pid
         hummingbird) taskset -c 0 "$bin/HelloHummingbird" "$2" "$THREADS" >/dev/null 2>&1 & ;;
         vapor) taskset -c 0 "$bin/HelloVapor" "$2" "$THREADS" >/dev/null 2>&1 & ;;
         nio) taskset -c 0 "$bin/HelloNIO" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        nio-canned) taskset -c 0 "$bin/HelloNIO" "$2" "$THREADS" canned >/dev/null 2>&1 & ;;
         aiohttp) taskset -c 0 ../../.venv/bin/python hello_aiohttp.py "$2" >/dev/null 2>&1 & ;;
         nginx)
             sed -e "s|PORT|$2|; s|PIDFILE|$scratch/nginx.pid|; s|TMPDIR|$scratch|g" nginx.conf > "$scratch/nginx.conf"

@@ -6,6 +6,20 @@
 public protocol HTTPResponder: Sendable {
     /// Answers `request` through `writer`.
     func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws
+
+    /// Answers `request` without suspending, or returns nil to have it answered by
+    /// ``respond(to:writer:)``: the fast path for requests a responder can answer synchronously.
+    ///
+    /// The server asks on the connection's event loop, right where the request was parsed, for a
+    /// request without a body when no earlier response is owed on the connection and handlers run
+    /// on the event loop; it saves the hop to the connection's request loop. It must not block.
+    /// The default answers nil.
+    func respondImmediately(to request: ServerRequest) -> ImmediateResponse?
+}
+
+extension HTTPResponder {
+    /// Never answers immediately: every request goes to ``respond(to:writer:)``.
+    public func respondImmediately(to request: ServerRequest) -> ImmediateResponse? { nil }
 }
 
 /// A responder made of a closure.

@@ -218,7 +218,8 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             configuration: self.configuration,
             connectionInfo: info,
             logger: self.logger,
-            observers: self.observers
+            observers: self.observers,
+            immediateResponder: self.configuration.runsHandlersOnEventLoop ? self.responder : nil
         )
         try channel.pipeline.syncOperations.addHandler(handler)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)

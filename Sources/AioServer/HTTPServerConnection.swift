@@ -23,15 +23,11 @@ struct HTTPServerConnection: Sendable {
     /// Answers the connection's requests in order until it closes.
     func run(responder: some HTTPResponder) async {
         while let item = await self.nextItem() {
-            switch item {
+            switch consume item {
             case .request(let request, let state):
-                let link = ConnectionLink(handler: self.handler, state: state, isSecure: self.isSecure)
-                do {
-                    try await responder.respond(to: request, writer: ResponseWriter(link: link))
-                    try await link.run { handler, state in handler.responderReturned(state) }
-                } catch {
-                    _ = try? await link.run { handler, state in handler.responderFailed(error, state: state) }
-                }
+                await self.answer(state) { writer in try await responder.respond(to: request, writer: writer) }
+            case .rest(let rest, let state):
+                await self.answer(state, rest)
             case .failure(let error, let state):
                 let link = ConnectionLink(handler: self.handler, state: state, isSecure: self.isSecure)
                 _ = try? await link.run { handler, state in handler.writeError(error, state: state) }
@@ -39,5 +35,20 @@ struct HTTPServerConnection: Sendable {
         }
         // The loop ends when the connection closes (forced shutdown closes every connection).
         self.channel.close(promise: nil)
+    }
+
+    /// Runs `respond` for the response `state` stands for, then finishes that response, or
+    /// answers with the error it threw.
+    private func answer(
+        _ state: NIOLoopBound<ResponseState>,
+        _ respond: (consuming ResponseWriter) async throws -> Void
+    ) async {
+        let link = ConnectionLink(handler: self.handler, state: state, isSecure: self.isSecure)
+        do {
+            try await respond(ResponseWriter(link: link))
+            try await link.run { handler, state in handler.responderReturned(state) }
+        } catch {
+            _ = try? await link.run { handler, state in handler.responderFailed(error, state: state) }
+        }
     }
 }

@@ -1,6 +1,7 @@
 import AioServer
 import AioWire
 import HTTPTypes
+import NIOCore
 
 /// An application ready to serve: compiled routes, the middleware chain and signal receivers,
 /// read without locks on every request.
@@ -12,6 +13,9 @@ public struct FrozenApplication: Sendable {
     private let responsePrepare: [@Sendable (Request, inout Response) async throws -> Void]
     private let requestStart: [@Sendable (Request) async -> Void]
     private let requestEnd: [@Sendable (Request, Response) async -> Void]
+    /// Whether nothing but the route's handler runs for a request (no middlewares, no receivers
+    /// of request or response signals), so that a synchronous handler can answer on the spot.
+    private let runsHandlersAlone: Bool
 
     init(application: Application, router: CompiledRouter, middlewares: [Middleware]) {
         self.application = application
@@ -26,17 +30,18 @@ public struct FrozenApplication: Sendable {
         self.responsePrepare = application.onResponsePrepare.receivers
         self.requestStart = application.onRequestStart.receivers
         self.requestEnd = application.onRequestEnd.receivers
+        self.runsHandlersAlone = middlewares.isEmpty && self.responsePrepare.isEmpty && self.requestStart.isEmpty
+            && self.requestEnd.isEmpty
     }
 
     /// Routes `request` and runs it through the middlewares and its handler.
-    func handle(_ request: Request) async throws -> Response {
-        var request = request
+    func handle(_ request: consuming Request) async throws -> Response {
         request.app = self.application
         switch self.router.resolve(request.method, rawPath: String(request.rawPath.dropFirst(request.routingPrefix.count))) {
         case .route(let handler, let matchInfo, let name):
             request.matchInfo = matchInfo
             request.routeName = name
-            request.routeHandler = handler
+            request.routeHandler = handler.run
         case .subapp(let subapp, let prefix):
             request.routeHandler = { request in
                 var request = request
@@ -76,6 +81,29 @@ public struct FrozenApplication: Sendable {
         return response
     }
 
+    /// Answers `request` without suspending when its route has a synchronous handler and
+    /// nothing else has to run (a 404 or 405 as well); nil when it needs ``process(_:)``.
+    func processImmediately(_ request: consuming Request) -> Response? {
+        guard self.runsHandlersAlone else { return nil }
+        switch self.router.resolve(request.method, rawPath: request.rawPath) {
+        case .route(let handler, let matchInfo, let name):
+            guard let immediate = handler.immediate else { return nil }
+            request.matchInfo = matchInfo
+            request.routeName = name
+            do {
+                return try immediate(request)
+            } catch {
+                return self.errorResponse(error, for: request)
+            }
+        case .methodNotAllowed(let allowed):
+            return self.errorResponse(HTTPMethodNotAllowed(method: request.method, allowedMethods: allowed), for: request)
+        case .notFound:
+            return self.errorResponse(HTTPNotFound(), for: request)
+        case .subapp:
+            return nil
+        }
+    }
+
     private func errorResponse(_ error: any Error, for request: Request) -> Response {
         if let error = error as? any HTTPProcessingError {
             return Response(error)
@@ -108,6 +136,21 @@ public struct ApplicationResponder: HTTPResponder {
             throw error
         }
         await webRequest.removeTemporaryFiles()
+    }
+
+    /// Answers with a synchronous route handler on the spot (see ``SynchronousHandler``).
+    public func respondImmediately(to request: ServerRequest) -> ImmediateResponse? {
+        guard let response = self.frozen.processImmediately(Request(request, app: self.frozen.application)) else {
+            return nil
+        }
+        switch response.body {
+        case .empty:
+            return .whole(response.httpResponse, body: ByteBuffer())
+        case .buffer(let buffer):
+            return .whole(response.httpResponse, body: buffer)
+        case .stream, .switchProtocols:
+            return .later { writer in try await Self.write(response, for: request, to: writer) }
+        }
     }
 
     private static func write(_ response: Response, for request: ServerRequest, to writer: consuming ResponseWriter) async throws {

@@ -1,6 +1,31 @@
 /// What answers a request: aiohttp's handler, `async def handler(request) -> Response`.
 public typealias Handler = @Sendable (Request) async throws -> Response
 
+/// A handler that answers without suspending. A route given one (a closure without `await`
+/// picks the router's overloads for it) is answered right where the server parsed the request,
+/// without a hop to the connection's request loop, when the request has no body and the
+/// application has no middlewares and no receivers of request or response signals; otherwise
+/// it runs as any other handler.
+public typealias SynchronousHandler = @Sendable (Request) throws -> Response
+
+/// A route's handler, with its synchronous form when it has one.
+struct RouteHandler: Sendable {
+    /// The handler as middlewares call it.
+    let run: Handler
+    /// The same handler, callable without suspending.
+    let immediate: SynchronousHandler?
+
+    init(_ handler: @escaping Handler) {
+        self.run = handler
+        self.immediate = nil
+    }
+
+    init(immediate handler: @escaping SynchronousHandler) {
+        self.run = { request in try handler(request) }
+        self.immediate = handler
+    }
+}
+
 /// Code around every handler of an application, as aiohttp's `@web.middleware`: it receives the
 /// request (with its route already matched) and the next step, and returns the response.
 ///

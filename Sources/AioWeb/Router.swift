@@ -18,7 +18,7 @@ public final class Router: Sendable {
         var method: HTTPRequest.Method?
         var path: String
         var name: String?
-        var handler: Handler
+        var handler: RouteHandler
     }
 
     private let registrations = NIOLockedValueBox<[Registration]>([])
@@ -28,6 +28,16 @@ public final class Router: Sendable {
 
     /// Adds `handler` for `method` (every method when nil) on `path`.
     public func route(_ method: HTTPRequest.Method?, _ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.add(method, path, name: name, RouteHandler(handler))
+    }
+
+    /// Adds `handler`, which answers without suspending, for `method` (every method when nil)
+    /// on `path`.
+    public func route(_ method: HTTPRequest.Method?, _ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
+        self.add(method, path, name: name, RouteHandler(immediate: handler))
+    }
+
+    private func add(_ method: HTTPRequest.Method?, _ path: String, name: String?, _ handler: RouteHandler) {
         self.registrations.withLockedValue { $0.append(Registration(method: method, path: path, name: name, handler: handler)) }
     }
 
@@ -36,8 +46,18 @@ public final class Router: Sendable {
         self.route(.get, path, name: name, handler)
     }
 
+    /// Adds a GET route (which also answers HEAD) whose handler answers without suspending.
+    public func get(_ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
+        self.route(.get, path, name: name, handler)
+    }
+
     /// Adds a POST route.
     public func post(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.post, path, name: name, handler)
+    }
+
+    /// Adds a POST route whose handler answers without suspending.
+    public func post(_ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
         self.route(.post, path, name: name, handler)
     }
 
@@ -46,8 +66,18 @@ public final class Router: Sendable {
         self.route(.put, path, name: name, handler)
     }
 
+    /// Adds a PUT route whose handler answers without suspending.
+    public func put(_ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
+        self.route(.put, path, name: name, handler)
+    }
+
     /// Adds a PATCH route.
     public func patch(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.patch, path, name: name, handler)
+    }
+
+    /// Adds a PATCH route whose handler answers without suspending.
+    public func patch(_ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
         self.route(.patch, path, name: name, handler)
     }
 
@@ -56,13 +86,28 @@ public final class Router: Sendable {
         self.route(.delete, path, name: name, handler)
     }
 
+    /// Adds a DELETE route whose handler answers without suspending.
+    public func delete(_ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
+        self.route(.delete, path, name: name, handler)
+    }
+
     /// Adds a HEAD route.
     public func head(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
         self.route(.head, path, name: name, handler)
     }
 
+    /// Adds a HEAD route whose handler answers without suspending.
+    public func head(_ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
+        self.route(.head, path, name: name, handler)
+    }
+
     /// Adds an OPTIONS route.
     public func options(_ path: String, name: String? = nil, _ handler: @escaping Handler) {
+        self.route(.options, path, name: name, handler)
+    }
+
+    /// Adds an OPTIONS route whose handler answers without suspending.
+    public func options(_ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
         self.route(.options, path, name: name, handler)
     }
 
@@ -98,11 +143,11 @@ public final class Router: Sendable {
 struct CompiledRouter: Sendable {
     struct Resource: Sendable {
         let pattern: RoutePattern
-        var handlers: [HTTPRequest.Method: Handler] = [:]
-        var anyMethod: Handler?
+        var handlers: [HTTPRequest.Method: RouteHandler] = [:]
+        var anyMethod: RouteHandler?
         var names: [HTTPRequest.Method?: String] = [:]
 
-        func handler(for method: HTTPRequest.Method) -> (Handler, String?)? {
+        func handler(for method: HTTPRequest.Method) -> (RouteHandler, String?)? {
             if let handler = self.handlers[method] { return (handler, self.names[method] ?? nil) }
             if method == .head, let handler = self.handlers[.get] { return (handler, self.names[.get] ?? nil) }
             if let handler = self.anyMethod { return (handler, self.names[nil] ?? nil) }
@@ -118,7 +163,7 @@ struct CompiledRouter: Sendable {
 
     /// What matching a request gave.
     enum Resolution {
-        case route(Handler, matchInfo: [String: String], name: String?)
+        case route(RouteHandler, matchInfo: [String: String], name: String?)
         case subapp(FrozenApplication, prefix: String)
         case methodNotAllowed([HTTPRequest.Method])
         case notFound

@@ -1,0 +1,95 @@
+import AioServer
+import AioTesting
+import AioWeb
+import AioWire
+import HTTPTypes
+import NIOCore
+import Testing
+
+@Suite("Synchronous handlers")
+struct SynchronousHandlerTests {
+    struct Boom: Error {}
+
+    func makeApp(middlewares: [Middleware] = []) -> Application {
+        let app = Application(middlewares: middlewares)
+        app.router.get("/now/{id}", name: "now") { request in
+            .text("now \(request.matchInfo["id"]!) \(request.routeName ?? "")")
+        }
+        app.router.get("/later") { _ in
+            await Task.yield()
+            return .text("later")
+        }
+        app.router.get("/stream") { _ in .stream { body in try await body.write(ByteBuffer(string: "streamed")) } }
+        app.router.get("/forbidden") { _ in throw HTTPForbidden(text: "no") }
+        app.router.get("/boom") { _ in throw Boom() }
+        return app
+    }
+
+    func ask(_ responder: ApplicationResponder, _ method: HTTPRequest.Method, _ path: String) -> ImmediateResponse? {
+        let request = HTTPRequest(method: method, scheme: "http", authority: "t", path: path)
+        return responder.respondImmediately(to: ServerRequest(head: HTTPRequestHead(request: request)))
+    }
+
+    @Test func answeredWithoutSuspendingWhenNothingElseRuns() throws {
+        let responder = try ApplicationResponder(self.makeApp())
+        guard case .whole(let response, let body)? = self.ask(responder, .get, "/now/7") else {
+            Issue.record("a synchronous handler answers immediately")
+            return
+        }
+        #expect(response.status == .ok)
+        #expect(String(buffer: body) == "now 7 now")
+        #expect(self.ask(responder, .get, "/later").isNone, "an async handler is left to the request loop")
+        guard case .later? = self.ask(responder, .get, "/stream") else {
+            Issue.record("a streamed response finishes on the request loop")
+            return
+        }
+        for (method, path, status) in [
+            (HTTPRequest.Method.get, "/missing", 404), (.post, "/now/1", 405), (.get, "/forbidden", 403), (.get, "/boom", 500),
+        ] {
+            guard case .whole(let response, _)? = self.ask(responder, method, path) else {
+                Issue.record("\(method) \(path) is answered immediately")
+                continue
+            }
+            #expect(response.status.code == status)
+            if status == 405 { #expect(response.headerFields[.allow] == "GET, HEAD") }
+        }
+    }
+
+    @Test func middlewaresTakeTheRequestLoop() async throws {
+        let tagging: Middleware = { request, next in
+            var response = try await next(request)
+            response.headers[HTTPField.Name("X-Tag")!] = "seen"
+            return response
+        }
+        let app = self.makeApp(middlewares: [tagging])
+        let responder = try ApplicationResponder(app)
+        #expect(self.ask(responder, .get, "/now/7").isNone)
+        try await app.test(.live) { client in
+            let response = try await client.execute(.get, "/now/7")
+            #expect(response.text == "now 7 now")
+            #expect(response.headerFields[HTTPField.Name("X-Tag")!] == "seen")
+        }
+    }
+
+    @Test("the same answers either way", arguments: [TestMode.router, .live])
+    func sameAnswers(_ mode: TestMode) async throws {
+        try await self.makeApp().test(mode) { client in
+            #expect(try await client.execute(.get, "/now/1").text == "now 1 now")
+            #expect(try await client.execute(.get, "/later").text == "later")
+            #expect(try await client.execute(.get, "/stream").text == "streamed")
+            #expect(try await client.execute(.get, "/forbidden").status == .forbidden)
+            let boom = try await client.execute(.get, "/boom")
+            #expect(boom.status == .internalServerError)
+            #expect(!boom.text.contains("Boom"), "no internals outside debug mode")
+            let head = try await client.execute(.head, "/now/2")
+            #expect(head.status == .ok)
+            #expect(head.body.readableBytes == 0)
+            #expect(head.headerFields[.contentLength] == "9")
+        }
+    }
+}
+
+extension Optional where Wrapped == ImmediateResponse {
+    /// Whether the responder declined to answer immediately.
+    var isNone: Bool { if case .none = self { true } else { false } }
+}
