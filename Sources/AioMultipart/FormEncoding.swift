@@ -20,10 +20,12 @@ public enum FormEncoding {
 
     /// `%XX` escapes decoded; with `plusAsSpace`, `+` too. Malformed escapes stay as they are.
     public static func percentDecode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String {
-        let utf8 = Array(text.utf8)
-        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else {
-            return String(text)
+        let text = String(text)
+        // Most paths and values have nothing to decode: they come back without a copy.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else {
+            return text
         }
+        let utf8 = Array(text.utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         var index = 0

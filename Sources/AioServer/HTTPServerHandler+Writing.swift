@@ -10,7 +10,7 @@ extension HTTPServerHandler {
         let (framing, fields) = self.prepare(response, state: state, bodyLength: body.readableBytes)
         state.headWritten = true
         let inline = framing != .none && body.readableBytes <= 16384
-        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 48 + (inline ? body.readableBytes : 0))
+        var buffer = self.takeHeadBuffer(for: response, extra: inline ? body.readableBytes : 0)
         state.headBytes = buffer.writeResponseHead(response, serverFields: fields)
         if framing == .none {
             self.write(.byteBuffer(buffer), flush: true, promise: nil)
@@ -21,6 +21,7 @@ extension HTTPServerHandler {
             self.write(.byteBuffer(buffer), flush: false, promise: nil)
             self.write(.byteBuffer(body), flush: true, promise: nil)
         }
+        self.keepSpare(buffer)
         state.written = framing == .none ? 0 : body.readableBytes
         state.framing = framing
         self.responseFinished(state)
@@ -32,9 +33,10 @@ extension HTTPServerHandler {
         let (framing, fields) = self.prepare(response, state: state, bodyLength: contentLength)
         state.framing = framing
         state.headWritten = true
-        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 48)
+        var buffer = self.takeHeadBuffer(for: response, extra: 0)
         state.headBytes = buffer.writeResponseHead(response, serverFields: fields)
         self.write(.byteBuffer(buffer), flush: true, promise: nil)
+        self.keepSpare(buffer)
     }
 
     /// Answers the oldest request, which asked to upgrade, with `response` (`101 Switching
@@ -50,7 +52,7 @@ extension HTTPServerHandler {
         state.closeAfter = true
         state.framing = .untilClose
         state.headWritten = true
-        var buffer = self.allocator.buffer(capacity: 256 + response.headerFields.count * 48)
+        var buffer = self.takeHeadBuffer(for: response, extra: 0)
         state.headBytes = buffer.writeResponseHead(response, serverFields: fields)
         self.write(.byteBuffer(buffer), flush: true, promise: nil)
         return self.upgradeAccepted(state)
@@ -266,6 +268,21 @@ extension HTTPServerHandler {
     var isWritable: Bool { self.context.channel.isWritable }
 
     var allocator: ByteBufferAllocator { self.context.channel.allocator }
+
+    /// An empty buffer for the head of `response` and `extra` bytes more: the spare one, whose
+    /// storage is reused when the socket is done with it, or a new one.
+    func takeHeadBuffer(for response: HTTPResponse, extra: Int) -> ByteBuffer {
+        let capacity = 256 + response.headerFields.count * 48 + extra
+        guard var buffer = self.spareOutput.take() else { return self.allocator.buffer(capacity: capacity) }
+        // Allocates only when the storage is still shared or too small.
+        buffer.clear(minimumCapacity: capacity)
+        return buffer
+    }
+
+    /// Keeps `buffer`, just handed to the socket, as the spare for the next head, when small.
+    func keepSpare(_ buffer: ByteBuffer) {
+        self.spareOutput = buffer.capacity <= 4096 ? buffer : nil
+    }
 
     /// The oldest owed response is complete: closes or carries on.
     func responseFinished(_ state: ResponseState) {

@@ -85,6 +85,10 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var bodyTimer: Scheduled<Void>?
     private var writeTimer: Scheduled<Void>?
     var dates = DateCache()
+    /// The buffer of the last response head, taken again for the next one: once the socket has
+    /// taken its bytes (at once, for a small response) nothing else holds it, so a keep-alive
+    /// connection writes its responses without allocating.
+    var spareOutput: ByteBuffer?
 
     init(
         configuration: ServerConfiguration,
@@ -249,7 +253,9 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         if self.input.readableBytes == 0 {
-            self.input.clear()
+            // Let go of the read buffer (no allocation): NIO's receive pool reuses it when
+            // nothing else holds it.
+            self.input = ByteBuffer()
         }
     }
 

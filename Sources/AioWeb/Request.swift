@@ -31,7 +31,8 @@ public struct Request: Sendable {
     public var clientMaxSize: Int
     /// The name of the route that matched, if it has one.
     public internal(set) var routeName: String?
-    private let cache = BodyCache()
+    /// The body once read, shared by copies of the request; none when there is no body.
+    private let cache: BodyCache?
     /// The handler routing chose; middlewares call it through `next`.
     var routeHandler: Handler?
     /// The prefixes of the sub-applications the request went through, which routing skips.
@@ -47,6 +48,7 @@ public struct Request: Sendable {
         self.body = server.body
         self.app = app
         self.clientMaxSize = app.clientMaxSize
+        self.cache = server.body.expectedLength == 0 ? nil : BodyCache()
     }
 
     /// The method.
@@ -101,7 +103,8 @@ public struct Request: Sendable {
 
     /// The whole body, at most ``clientMaxSize`` bytes.
     public func read() async throws -> ByteBuffer {
-        try await self.cache.read(self.body, limit: self.clientMaxSize)
+        guard let cache = self.cache else { return ByteBuffer() }
+        return try await cache.read(self.body, limit: self.clientMaxSize)
     }
 
     /// The body as text, decoded with the `charset` of `Content-Type` (UTF-8 by default).
@@ -133,7 +136,9 @@ public struct Request: Sendable {
             let fields = FormEncoding.decode(String(buffer: try await self.read()))
             return MultiDict(fields.pairs.map { ($0.key, FormValue.text($0.value)) })
         case "multipart/form-data":
-            return try await self.cache.form { try await self.multipart().readForm() }
+            let read = { try await self.multipart().readForm() }
+            guard let cache = self.cache else { return try await read().fields }
+            return try await cache.form(read)
         default:
             return [:]
         }
@@ -151,7 +156,7 @@ public struct Request: Sendable {
     /// calls it once the response has been sent; call it yourself when you run requests
     /// through ``FrozenApplication/process(_:)`` directly.
     public func removeTemporaryFiles() async {
-        await self.cache.removeTemporaryFiles()
+        await self.cache?.removeTemporaryFiles()
     }
 }
 
@@ -161,29 +166,37 @@ final class BodyCache: Sendable {
         case unread
         case reading
         case read(ByteBuffer)
+        /// Read as a multipart form, whose temporary files are removed after the response.
+        case form(UploadedForm)
         case failed(any Error)
     }
 
     private let state = NIOLockedValueBox(State.unread)
-    private let uploaded = NIOLockedValueBox<UploadedForm?>(nil)
 
-    /// The form `read` gives, read once; its temporary files are remembered for removal.
-    func form(_ read: () async throws -> UploadedForm) async throws -> MultiDict<FormValue> {
-        if let form = self.uploaded.withLockedValue({ $0 }) { return form.fields }
-        let started = try self.state.withLockedValue { state -> Bool in
+    /// Moves from unread to reading; returns what an earlier read left instead, if any.
+    private func start() throws -> State? {
+        try self.state.withLockedValue { state -> State? in
             switch state {
             case .unread:
                 state = .reading
-                return true
+                return nil
             case .failed(let error): throw error
-            case .reading, .read: throw BodyAlreadyBeingRead()
+            case .reading: throw BodyAlreadyBeingRead()
+            case .read, .form: return state
             }
         }
-        precondition(started)
+    }
+
+    /// The form `read` gives, read once; its temporary files are remembered for removal.
+    func form(_ read: () async throws -> UploadedForm) async throws -> MultiDict<FormValue> {
+        switch try self.start() {
+        case .form(let form)?: return form.fields
+        case .some: throw BodyAlreadyBeingRead()
+        case nil: break
+        }
         do {
             let form = try await read()
-            self.uploaded.withLockedValue { $0 = form }
-            self.state.withLockedValue { $0 = .read(ByteBuffer()) }
+            self.state.withLockedValue { $0 = .form(form) }
             return form.fields
         } catch {
             self.state.withLockedValue { $0 = .failed(error) }
@@ -192,21 +205,16 @@ final class BodyCache: Sendable {
     }
 
     func removeTemporaryFiles() async {
-        await self.uploaded.withLockedValue { $0 }?.removeTemporaryFiles()
+        guard case .form(let form) = self.state.withLockedValue({ $0 }) else { return }
+        await form.removeTemporaryFiles()
     }
 
     func read(_ body: RequestBody, limit: Int) async throws -> ByteBuffer {
-        let started = try self.state.withLockedValue { state -> ByteBuffer? in
-            switch state {
-            case .read(let buffer): return buffer
-            case .failed(let error): throw error
-            case .reading: throw BodyAlreadyBeingRead()
-            case .unread:
-                state = .reading
-                return nil
-            }
+        switch try self.start() {
+        case .read(let buffer)?: return buffer
+        case .some: return ByteBuffer()  // consumed as a form
+        case nil: break
         }
-        if let started { return started }
         do {
             let buffer = try await body.collect(upTo: limit)
             self.state.withLockedValue { $0 = .read(buffer) }

@@ -57,7 +57,25 @@ public struct Response: Sendable {
         status: HTTPResponse.Status = .ok,
         contentType: String = "text/plain; charset=utf-8"
     ) -> Response {
-        Response(status: status, headers: [.contentType: contentType], body: .buffer(ByteBuffer(string: text)))
+        Response(status: status, headers: Self.fields(contentType: contentType), body: .buffer(ByteBuffer(string: text)))
+    }
+
+    /// Fields of the content types responses are most often made with, built once: a response
+    /// made with one shares their storage until it changes its fields.
+    private static let plainTextFields: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
+    private static let htmlFields: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+    private static let jsonFields: HTTPFields = [.contentType: "application/json"]
+    private static let octetStreamFields: HTTPFields = [.contentType: "application/octet-stream"]
+
+    /// Header fields holding only `contentType`.
+    private static func fields(contentType: String) -> HTTPFields {
+        switch contentType {
+        case "text/plain; charset=utf-8": return Self.plainTextFields
+        case "text/html; charset=utf-8": return Self.htmlFields
+        case "application/json": return Self.jsonFields
+        case "application/octet-stream": return Self.octetStreamFields
+        default: return [.contentType: contentType]
+        }
     }
 
     /// An HTML response.
@@ -71,7 +89,7 @@ public struct Response: Sendable {
         status: HTTPResponse.Status = .ok,
         contentType: String = "application/octet-stream"
     ) -> Response {
-        Response(status: status, headers: [.contentType: contentType], body: .buffer(bytes))
+        Response(status: status, headers: Self.fields(contentType: contentType), body: .buffer(bytes))
     }
 
     /// `value` encoded as JSON (`application/json`).
@@ -83,7 +101,7 @@ public struct Response: Sendable {
         let data = try encoder.encode(value)
         return Response(
             status: status,
-            headers: [.contentType: "application/json"],
+            headers: Self.jsonFields,
             body: .buffer(ByteBuffer(bytes: data))
         )
     }
@@ -144,6 +162,11 @@ public struct Response: Sendable {
         for cookie in self.cookies {
             fields.append(HTTPField(name: .setCookie, value: cookie.headerValue))
         }
-        return HTTPResponse(status: self.status, headerFields: fields)
+        // The status lives in storage of its own: the common 200 OK shares one made once.
+        var response = self.status.code == 200 && self.status.reasonPhrase == "OK" ? Self.ok : HTTPResponse(status: self.status)
+        response.headerFields = fields
+        return response
     }
+
+    private static let ok = HTTPResponse(status: .ok)
 }

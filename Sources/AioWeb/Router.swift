@@ -141,11 +141,17 @@ public final class Router: Sendable {
 /// Routes ready for matching: static paths by dictionary, variable ones in order, then
 /// sub-applications by prefix.
 struct CompiledRouter: Sendable {
-    struct Resource: Sendable {
+    /// A path's routes. A class, so that matching a request costs no copy of its tables; it is
+    /// changed only while the router compiles, before any request sees it.
+    final class Resource: @unchecked Sendable {
         let pattern: RoutePattern
         var handlers: [HTTPRequest.Method: RouteHandler] = [:]
         var anyMethod: RouteHandler?
         var names: [HTTPRequest.Method?: String] = [:]
+
+        init(pattern: RoutePattern) {
+            self.pattern = pattern
+        }
 
         func handler(for method: HTTPRequest.Method) -> (RouteHandler, String?)? {
             if let handler = self.handlers[method] { return (handler, self.names[method] ?? nil) }
