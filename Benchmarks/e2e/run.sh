@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-1}
-SERVERS=${SERVERS:-"aio aio-pool hummingbird vapor nio nginx aiohttp"}
+SERVERS=${SERVERS:-"aio aio-async aio-pool hummingbird vapor nio nio-canned nginx aiohttp"}
 
 missing=()
 for tool in wrk nginx taskset curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done

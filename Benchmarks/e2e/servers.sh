@@ -4,6 +4,7 @@
 start() {  # start NAME PORT: starts the server in the background, sets pid
     case $1 in
         aio) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" >/dev/null 2>&1 & ;;
+        aio-async) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" async >/dev/null 2>&1 & ;;
         aio-pool) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" pool >/dev/null 2>&1 & ;;
         hummingbird) taskset -c 0 "$bin/HelloHummingbird" "$2" "$THREADS" >/dev/null 2>&1 & ;;
         vapor) taskset -c 0 "$bin/HelloVapor" "$2" "$THREADS" >/dev/null 2>&1 & ;;

@@ -246,7 +246,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             guard let event else { break }
-            switch event {
+            switch consume event {
             case .head(let head): self.received(head)
             case .body(let bytes): self.receivedBody(bytes)
             case .end: self.receivedEnd()
@@ -259,7 +259,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func received(_ head: HTTPRequestHead) {
+    private func received(_ head: consuming HTTPRequestHead) {
         self.headSince = nil
         let sequence = self.nextSequence
         self.nextSequence += 1
@@ -269,7 +269,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.refuse(PayloadTooLarge(limit: limit))
             return
         }
-        let state = ResponseState(request: head, sequence: sequence)
+        let state = ResponseState(request: copy head, sequence: sequence)
         self.pending.append(state)
         if !head.keepAlive || head.request.method == .connect {
             state.closeAfter = true

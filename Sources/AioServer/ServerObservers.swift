@@ -22,6 +22,7 @@ struct ServerObservers: Sendable {
 
     /// Records a finished response.
     func requestFinished(_ state: ResponseState, remoteAddress: SocketAddress?) {
+        guard self.metrics.isRecording || self.accessLog != nil else { return }
         let now = NIODeadline.now()
         self.metrics.requestFinished(status: state.status, nanoseconds: (now - state.started).nanoseconds)
         guard let format = self.accessLog else { return }

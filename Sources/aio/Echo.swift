@@ -42,7 +42,18 @@ struct EchoResponder: HTTPResponder {
 
     func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws {
         let body = try await request.body.collect(upTo: self.maxBodySize)
-        let head = request.head
+        let (response, json) = Self.answer(request.head, body: body)
+        try await writer.write(response, body: json)
+    }
+
+    /// A bodiless request (the only kind the server asks about) is answered on the spot.
+    func respondImmediately(to request: ServerRequest) -> ImmediateResponse? {
+        let (response, json) = Self.answer(request.head, body: ByteBuffer())
+        return .whole(response, body: json)
+    }
+
+    /// The JSON answer to a request with `head` and `body`.
+    private static func answer(_ head: HTTPRequestHead, body: ByteBuffer) -> (HTTPResponse, ByteBuffer) {
         let target = head.target
         let queryStart = target.firstIndex(of: "?")
         var json = JSONWriter()
@@ -69,7 +80,7 @@ struct EchoResponder: HTTPResponder {
         json.endObject()
         var response = HTTPResponse(status: .ok)
         response.headerFields[.contentType] = "application/json"
-        try await writer.write(response, body: ByteBuffer(string: json.text))
+        return (response, ByteBuffer(string: json.text))
     }
 }
 

@@ -1,8 +1,10 @@
 import AioHTTP
 import Foundation
 
-/// `HelloAio PORT THREADS [pool]`: `/` answers plain text, `/json` a small JSON object; with
-/// `pool`, handlers run on Swift's shared pool instead of the event loop (to measure the hop).
+/// `HelloAio PORT THREADS [pool|async]`: `/` answers plain text, `/json` a small JSON object,
+/// with synchronous handlers (closures without `await`, answered where the request is parsed).
+/// With `async`, the same handlers typed as async ones (to measure the request loop); with
+/// `pool`, those run on Swift's shared pool instead of the event loop (to measure the hop).
 @main
 enum HelloAio {
     struct Message: Codable { var message: String }
@@ -11,9 +13,17 @@ enum HelloAio {
         let arguments = CommandLine.arguments
         let port = Int(arguments[1])!
         let threads = Int(arguments[2])!
+        let mode = arguments.count > 3 ? arguments[3] : "sync"
         let app = Application()
-        app.router.get("/") { _ in .text("Hello, World!") }
-        app.router.get("/json") { _ in try .json(Message(message: "Hello, World!")) }
+        if mode == "sync" {
+            app.router.get("/") { _ in .text("Hello, World!") }
+            app.router.get("/json") { _ in try .json(Message(message: "Hello, World!")) }
+        } else {
+            let text: Handler = { _ in .text("Hello, World!") }
+            let json: Handler = { _ in try .json(Message(message: "Hello, World!")) }
+            app.router.get("/", text)
+            app.router.get("/json", json)
+        }
         app.router.get("/ws") { request in
             try WebSocketResponse(configuration: WebSocketConfiguration(maxMessageSize: 1 << 20), compress: false).upgrade(request) { ws in
                 for try await message in ws {
@@ -27,7 +37,7 @@ enum HelloAio {
         }
         var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: port))
         configuration.eventLoopCount = threads
-        configuration.runsHandlersOnEventLoop = arguments.count < 4 || arguments[3] != "pool"
+        configuration.runsHandlersOnEventLoop = mode != "pool"
         try await app.run(configuration: configuration)
     }
 }
