@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end comparison: each hello-world server in turn, loaded by wrk -t1 -c64 on / (plain
-# text) and /json, in interleaved rounds so that drift on a shared machine hits every server
-# alike. Servers are pinned to CPU 0 and wrk to CPU 1; every Swift server gets THREADS event loops.
+# text), /json and / with 16 requests pipelined per connection (pipeline.lua), in interleaved
+# rounds so that drift on a shared machine hits every server alike. Servers are pinned to CPU 0
+# and wrk to CPU 1; every Swift server gets THREADS event loops.
 #   Benchmarks/e2e/run.sh                      # 3 rounds of 10 s
 #   ROUNDS=5 DURATION=20s Benchmarks/e2e/run.sh
 set -euo pipefail
@@ -33,9 +34,12 @@ for round in $(seq "$ROUNDS"); do
     for server in $SERVERS; do
         port=$((port + 1))
         start "$server" "$port"
-        for path in / /json; do
-            taskset -c 1 wrk -t1 -c64 -d2s "http://127.0.0.1:$port$path" >/dev/null  # warm-up
-            out=$(taskset -c 1 wrk -t1 -c64 -d"$DURATION" --latency "http://127.0.0.1:$port$path")
+        for path in / /json /pipelined; do
+            # /pipelined is / with 16 requests sent back to back on each connection.
+            url="http://127.0.0.1:$port$path" script=()
+            if [ "$path" = /pipelined ]; then url="http://127.0.0.1:$port/" script=(-s pipeline.lua); fi
+            taskset -c 1 wrk -t1 -c64 -d2s "${script[@]}" "$url" >/dev/null  # warm-up
+            out=$(taskset -c 1 wrk -t1 -c64 -d"$DURATION" --latency "${script[@]}" "$url")
             rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
             p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
             errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
@@ -56,13 +60,15 @@ table = {}
 for row in rows:
     table.setdefault((row[1], row[2]), []).append((float(row[3]), ms(row[4])))
 servers = list(dict.fromkeys(row[1] for row in rows))
-print("| server | / req/s | / p99 ms | /json req/s | /json p99 ms | aio ÷ server (/) | aio ÷ server (/json) |")
-print("|:--|--:|--:|--:|--:|--:|--:|")
+paths = ["/", "/json", "/pipelined"]
+print("| server | " + " | ".join("%s req/s | %s p99 ms" % (path, path) for path in paths) + " | "
+      + " | ".join("aio ÷ server (%s)" % path for path in paths) + " |")
+print("|:--|" + "--:|" * (3 * len(paths)))
 median = lambda key, index: statistics.median(value[index] for value in table[key])
 for server in servers:
     cells = []
-    for path in ["/", "/json"]:
+    for path in paths:
         cells += ["%.0f" % median((server, path), 0), "%.2f" % median((server, path), 1)]
-    ratios = ["%.2f×" % (median(("aio", path), 0) / median((server, path), 0)) for path in ["/", "/json"]]
+    ratios = ["%.2f×" % (median(("aio", path), 0) / median((server, path), 0)) for path in paths]
     print("| %s | %s | %s |" % (server, " | ".join(cells), " | ".join(ratios)))
 PY

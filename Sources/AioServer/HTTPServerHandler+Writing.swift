@@ -248,8 +248,12 @@ extension HTTPServerHandler {
     }
 
     /// Writes bytes of the oldest owed response; `promise` completes once they are written.
+    /// With `flush` they go to the socket at once, or with the batch of the read being handled.
     func write(_ data: IOData, flush: Bool, promise: EventLoopPromise<Void>?) {
-        if flush {
+        if flush && self.batchingWrites {
+            self.context.write(self.wrapOutboundOut(data), promise: promise)
+            self.flushPending = true
+        } else if flush {
             self.context.writeAndFlush(self.wrapOutboundOut(data), promise: promise)
         } else {
             self.context.write(self.wrapOutboundOut(data), promise: promise)

@@ -89,6 +89,11 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// taken its bytes (at once, for a small response) nothing else holds it, so a keep-alive
     /// connection writes its responses without allocating.
     var spareOutput: ByteBuffer?
+    /// Set while the requests of one read are handled: responses written meanwhile are flushed
+    /// together at its end, one write to the socket for a batch of pipelined requests.
+    var batchingWrites = false
+    /// A response was written during the batch and waits for its flush.
+    var flushPending = false
 
     init(
         configuration: ServerConfiguration,
@@ -192,7 +197,13 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             self.input.writeBuffer(&bytes)
         }
+        self.batchingWrites = true
         self.process()
+        self.batchingWrites = false
+        if self.flushPending {
+            self.flushPending = false
+            context.flush()
+        }
     }
 
     func read(context: ChannelHandlerContext) {

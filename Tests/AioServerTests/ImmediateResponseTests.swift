@@ -89,6 +89,20 @@ struct ImmediateResponseTests {
         #expect(log.suffix(3) == ["immediate /now/3", "immediate /now/4", "async /now/5"])
     }
 
+    @Test func pipelinedBatchIsAnsweredWhole() async throws {
+        try await withTestServer(responder: ImmediateResponder()) { server in
+            let connection = try await server.connect()
+            // Answered within one read and flushed together: every response, in order.
+            let batch = (1...32).map { "GET /now/\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined()
+            try await connection.send(batch + "GET /later HTTP/1.1\r\nHost: t\r\n\r\n")
+            for index in 1...32 {
+                #expect(try await connection.readResponse().text == "/now/\(index)")
+            }
+            #expect(try await connection.readResponse().text == "streamed")
+            try await connection.close()
+        }
+    }
+
     @Test func closingRequestAnsweredImmediatelyClosesTheConnection() async throws {
         try await withTestServer(responder: ImmediateResponder()) { server in
             let connection = try await server.connect()
