@@ -248,15 +248,31 @@ extension HTTPServerHandler {
     }
 
     /// Writes bytes of the oldest owed response; `promise` completes once they are written.
-    /// With `flush` they go to the socket at once, or with the batch of the read being handled.
+    /// With `flush` they go to the socket at once, or with the batch they belong to: the
+    /// responses to the requests of the read being handled, or to pipelined requests already
+    /// queued, which are flushed after the last of them or as soon as one suspends.
     func write(_ data: IOData, flush: Bool, promise: EventLoopPromise<Void>?) {
         if flush && self.batchingWrites {
             self.context.write(self.wrapOutboundOut(data), promise: promise)
             self.flushPending = true
+        } else if flush && self.hasQueuedRequests {
+            self.context.write(self.wrapOutboundOut(data), promise: promise)
+            self.scheduleFlush()
         } else if flush {
             self.context.writeAndFlush(self.wrapOutboundOut(data), promise: promise)
         } else {
             self.context.write(self.wrapOutboundOut(data), promise: promise)
+        }
+    }
+
+    /// Flushes once the event loop gets control back: after the request loop has answered the
+    /// queued requests that do not suspend.
+    private func scheduleFlush() {
+        guard !self.flushScheduled else { return }
+        self.flushScheduled = true
+        self.context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            if !self.closed { self.context.flush() }
         }
     }
 

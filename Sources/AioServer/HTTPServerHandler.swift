@@ -94,6 +94,10 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var batchingWrites = false
     /// A response was written during the batch and waits for its flush.
     var flushPending = false
+    /// A flush is scheduled for when the loop next gets control (see ``write(_:flush:promise:)``).
+    var flushScheduled = false
+    /// Whether pipelined requests wait for the request loop, which answers them next.
+    var hasQueuedRequests: Bool { !self.queued.isEmpty }
 
     init(
         configuration: ServerConfiguration,

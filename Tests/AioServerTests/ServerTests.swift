@@ -249,3 +249,43 @@ struct ServerTests {
         }
     }
 }
+
+/// Answers `/gate` once the test opens the gate, anything else with its path at once.
+struct GateResponder: HTTPResponder {
+    let gate: AsyncStream<Void>
+    let open: AsyncStream<Void>.Continuation
+
+    init() {
+        (self.gate, self.open) = AsyncStream.makeStream()
+    }
+
+    func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws {
+        let path = request.request.path ?? ""
+        if path == "/gate" {
+            for await _ in self.gate { break }
+        }
+        try await writer.write(HTTPResponse(status: .ok), body: ByteBuffer(string: path))
+    }
+}
+
+@Suite("Flushing pipelined responses")
+struct PipelinedFlushTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aResponseIsNotHeldBackByASuspendedOneBehindIt() async throws {
+        let responder = GateResponder()
+        try await withTestServer(responder: responder) { server in
+            let connection = try await server.connect()
+            try await connection.send(
+                "GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\nGET /gate HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /c HTTP/1.1\r\nHost: t\r\n\r\n"
+            )
+            // Answered while `/gate` waits: the batch is flushed when its handler suspends.
+            #expect(try await connection.readResponse().text == "/a")
+            #expect(try await connection.readResponse().text == "/b")
+            responder.open.yield()
+            #expect(try await connection.readResponse().text == "/gate")
+            #expect(try await connection.readResponse().text == "/c")
+            try await connection.close()
+        }
+    }
+}
