@@ -43,6 +43,9 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     /// kept here rather than in a future of the listening channel, whose event loop is gone once
     /// ``run()`` has shut its group down.
     private let accepting = NIOLockedValueBox<(ended: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    /// The task that accepts connections and whose children answer them: cancelled when the
+    /// grace period is over, so that handlers still running see cancellation.
+    private let serving = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     /// A server that answers with `responder`, logging to `logger` and, when
     /// `configuration.accessLog` is set, one line per request to `accessLogger`.
@@ -159,17 +162,20 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         // The accept loop runs on the listening socket's event loop too, so handlers that block
         // the shared thread pool cannot stop new connections from being served.
         let acceptExecutor = executors[ObjectIdentifier(serverChannel.channel.eventLoop)]
-        await withTaskExecutorPreference(acceptExecutor) {
-            await withGracefulShutdownHandler {
-                // Cancelled, the server closes every connection, which ends their request loops.
-                await withTaskCancellationHandler {
-                    await self.accept(from: serverChannel, executors: executors)
-                } onCancel: {
-                    self.closeAllConnections()
-                }
-            } onGracefulShutdown: {
-                self.initiateShutdown()
+        let serving = Task(executorPreference: acceptExecutor) {
+            await self.accept(from: serverChannel, executors: executors)
+        }
+        self.serving.withLockedValue { $0 = serving }
+        await withGracefulShutdownHandler {
+            // Cancelled, the server cancels its handlers and closes every connection, which ends
+            // their request loops.
+            await withTaskCancellationHandler {
+                await serving.value
+            } onCancel: {
+                self.forceClose()
             }
+        } onGracefulShutdown: {
+            self.initiateShutdown()
         }
         self.state.withLockedValue { state in
             if case .stopping(let forceClose, let quiesced) = state {
@@ -244,7 +250,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                     forceClose: Task {
                         try? await Task.sleep(for: grace)
                         guard !Task.isCancelled else { return }
-                        self.closeAllConnections()
+                        self.forceClose()
                     },
                     quiesced: quiesced
                 )
@@ -262,12 +268,15 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         return true
     }
 
-    private func closeAllConnections() {
+    /// Ends serving now: every connection is closed, then handlers still running are cancelled
+    /// (in that order, so that what they write after is not sent).
+    private func forceClose() {
         let channels = self.connections.withLockedValue { Array($0.values) }
         if !channels.isEmpty {
             self.logger.info("grace period over: closing connections", metadata: ["count": "\(channels.count)"])
         }
         for channel in channels { channel.close(promise: nil) }
+        self.serving.withLockedValue { $0 }?.cancel()
     }
 
     private func announce(_ address: SocketAddress) {

@@ -250,20 +250,13 @@ struct ServerTests {
     }
 }
 
-/// Answers `/gate` once the test opens the gate, anything else with its path at once.
+/// Answers `/gate` once the test opens `release`, anything else at once; with the path.
 struct GateResponder: HTTPResponder {
-    let gate: AsyncStream<Void>
-    let open: AsyncStream<Void>.Continuation
-
-    init() {
-        (self.gate, self.open) = AsyncStream.makeStream()
-    }
+    let release = Gate()
 
     func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws {
         let path = request.request.path ?? ""
-        if path == "/gate" {
-            for await _ in self.gate { break }
-        }
+        if path == "/gate" { await self.release.wait() }
         try await writer.write(HTTPResponse(status: .ok), body: ByteBuffer(string: path))
     }
 }
@@ -282,7 +275,7 @@ struct PipelinedFlushTests {
             // Answered while `/gate` waits: the batch is flushed when its handler suspends.
             #expect(try await connection.readResponse().text == "/a")
             #expect(try await connection.readResponse().text == "/b")
-            responder.open.yield()
+            responder.release.open()
             #expect(try await connection.readResponse().text == "/gate")
             #expect(try await connection.readResponse().text == "/c")
             try await connection.close()

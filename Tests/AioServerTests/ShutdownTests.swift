@@ -20,15 +20,18 @@ final class Gate: Sendable {
     }
 }
 
-/// Tells the test a request has arrived, then answers once the gate opens.
+/// Tells the test a request has arrived, then answers once the gate opens, or tells it the
+/// handler was cancelled.
 struct WaitingResponder: HTTPResponder {
     let arrived: Gate
     let release: Gate
+    var cancelled = Gate()
 
     func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws {
         if request.request.path == "/wait" {
             self.arrived.open()
             await self.release.wait()
+            if Task.isCancelled { self.cancelled.open() }
         }
         try await writer.write(HTTPResponse(status: .ok), body: ByteBuffer(string: "done"))
     }
@@ -61,21 +64,21 @@ struct ShutdownTests {
         try await server.waitUntilStopped()
     }
 
-    @Test func gracePeriodEnds() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func gracePeriodEndsAndCancelsHandlers() async throws {
         let arrived = Gate()
         let release = Gate()
         var configuration = ServerConfiguration()
         configuration.shutdownGracePeriod = .milliseconds(100)
-        let server = try await TestServer.start(
-            responder: WaitingResponder(arrived: arrived, release: release),
-            configuration: configuration
-        )
+        let responder = WaitingResponder(arrived: arrived, release: release)
+        let server = try await TestServer.start(responder: responder, configuration: configuration)
         let stuck = try await server.connect()
         try await stuck.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
         await arrived.wait()
         await server.server.shutdown()
         #expect(try await stuck.readToEnd().readableBytes == 0, "closed when the grace period is over")
-        release.open()
+        // The handler still waiting is cancelled, so the server stops without it giving up.
+        await responder.cancelled.wait()
         try await server.waitUntilStopped()
     }
 }
