@@ -31,6 +31,12 @@ public final class TestConnection: Sendable {
         self.state = AsyncState(inbound: inbound)
     }
 
+    /// A connection a test drops without closing is closed then, not left half-open until the
+    /// test process exits.
+    deinit {
+        self.channel.close(promise: nil)
+    }
+
     /// Connects to `host`:`port`.
     public static func connect(host: String, port: Int) async throws -> TestConnection {
         let (inbound, continuation) = AsyncStream<ByteBuffer>.makeStream()
