@@ -15,7 +15,7 @@ public struct FrozenApplication: Sendable {
     private let requestEnd: [@Sendable (Request, Response) async -> Void]
     /// Whether nothing but the route's handler runs for a request (no middlewares, no receivers
     /// of request or response signals), so that a synchronous handler can answer on the spot.
-    private let runsHandlersAlone: Bool
+    let runsHandlersAlone: Bool
 
     init(application: Application, router: CompiledRouter, middlewares: [Middleware]) {
         self.application = application
@@ -81,10 +81,10 @@ public struct FrozenApplication: Sendable {
         return response
     }
 
-    /// Answers `request` without suspending when its route has a synchronous handler and
-    /// nothing else has to run (a 404 or 405 as well); nil when it needs ``process(_:)``.
+    /// Answers `request` without suspending when its route has a synchronous handler (a 404 or
+    /// 405 as well); nil when it needs ``process(_:)``. Only for an application that
+    /// ``runsHandlersAlone``.
     func processImmediately(_ request: consuming Request) -> Response? {
-        guard self.runsHandlersAlone else { return nil }
         switch self.router.resolve(request.method, rawPath: request.rawPath) {
         case .route(let handler, let matchInfo, let name):
             guard let immediate = handler.immediate else { return nil }
@@ -140,9 +140,9 @@ public struct ApplicationResponder: HTTPResponder {
 
     /// Answers with a synchronous route handler on the spot (see ``SynchronousHandler``).
     public func respondImmediately(to request: ServerRequest) -> ImmediateResponse? {
-        guard let response = self.frozen.processImmediately(Request(request, app: self.frozen.application)) else {
-            return nil
-        }
+        guard self.frozen.runsHandlersAlone,
+            let response = self.frozen.processImmediately(Request(request, app: self.frozen.application))
+        else { return nil }
         switch response.body {
         case .empty:
             return .whole(response.httpResponse, body: ByteBuffer())
