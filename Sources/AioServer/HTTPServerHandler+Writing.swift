@@ -252,16 +252,17 @@ extension HTTPServerHandler {
     /// responses to the requests of the read being handled, or to pipelined requests already
     /// queued, which are flushed after the last of them or as soon as one suspends.
     func write(_ data: IOData, flush: Bool, promise: EventLoopPromise<Void>?) {
-        if flush && self.batchingWrites {
-            self.context.write(self.wrapOutboundOut(data), promise: promise)
+        let data = self.wrapOutboundOut(data)
+        if !flush {
+            self.context.write(data, promise: promise)
+        } else if self.batchingWrites {
+            self.context.write(data, promise: promise)
             self.flushPending = true
-        } else if flush && self.hasQueuedRequests {
-            self.context.write(self.wrapOutboundOut(data), promise: promise)
+        } else if self.hasQueuedRequests {
+            self.context.write(data, promise: promise)
             self.scheduleFlush()
-        } else if flush {
-            self.context.writeAndFlush(self.wrapOutboundOut(data), promise: promise)
         } else {
-            self.context.write(self.wrapOutboundOut(data), promise: promise)
+            self.context.writeAndFlush(data, promise: promise)
         }
     }
 

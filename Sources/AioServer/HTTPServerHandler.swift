@@ -313,8 +313,8 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Lets the immediate responder answer `request` on the spot, when it has no body, is not an
     /// upgrade, and no earlier response is owed; returns whether the request is taken care of.
     private func answeredImmediately(_ request: ServerRequest, state: ResponseState) -> Bool {
-        guard let responder = self.immediateResponder, self.pending.count == 1, self.receiving == nil,
-            !request.head.isUpgrade, request.head.framing == .empty || request.head.framing == .contentLength(0)
+        guard let responder = self.immediateResponder, self.pending.count == 1, request.body.expectedLength == 0,
+            !request.head.isUpgrade
         else { return false }
         switch responder.respondImmediately(to: request) {
         case .whole(let response, let body):

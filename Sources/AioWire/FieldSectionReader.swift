@@ -24,10 +24,7 @@ public struct FieldSectionReader: Sendable {
     /// Consumes the complete lines in `buffer`; returns the fields once the section has ended,
     /// nil while it has not. Throws ``InvalidHeader`` or ``LineTooLong`` for a bad section.
     public mutating func read(_ buffer: inout ByteBuffer) throws -> HTTPFields? {
-        let before = buffer.readableBytes
-        let finished = try self.parser.parse(&buffer, base: self.consumed, configuration: self.configuration)
-        self.consumed += before - buffer.readableBytes
-        return finished ? self.parser.takeFields() : nil
+        try self.consume(&buffer) ? self.parser.takeFields() : nil
     }
 
     /// Consumes and checks the complete lines in `buffer` as ``read(_:)`` does, without building
@@ -35,6 +32,11 @@ public struct FieldSectionReader: Sendable {
     /// Returns true once the section has ended.
     public mutating func validate(_ buffer: inout ByteBuffer) throws -> Bool {
         self.parser.collectsFields = false
+        return try self.consume(&buffer)
+    }
+
+    /// Parses the complete lines in `buffer`; true once the section has ended.
+    private mutating func consume(_ buffer: inout ByteBuffer) throws -> Bool {
         let before = buffer.readableBytes
         let finished = try self.parser.parse(&buffer, base: self.consumed, configuration: self.configuration)
         self.consumed += before - buffer.readableBytes
