@@ -19,8 +19,13 @@ public enum FormEncoding {
     }
 
     /// `%XX` escapes decoded; with `plusAsSpace`, `+` too. Malformed escapes stay as they are.
+    @inlinable
     public static func percentDecode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String {
-        let text = String(text)
+        Self.percentDecode(string: String(text), plusAsSpace: plusAsSpace)
+    }
+
+    @usableFromInline
+    static func percentDecode(string text: String, plusAsSpace: Bool) -> String {
         // Most paths and values have nothing to decode: they come back without a copy.
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else {
             return text

@@ -7,11 +7,12 @@ extension HTTPServerHandler {
     /// Writes a whole response with a buffered body.
     func writeWhole(_ response: HTTPResponse, body: ByteBuffer, state: ResponseState) throws {
         try self.checkWritable(state)
-        let (framing, fields) = self.prepare(response, state: state, bodyLength: body.readableBytes)
+        let status = response.status
+        let (framing, fields) = self.prepare(response, status: status.code, state: state, bodyLength: body.readableBytes)
         state.headWritten = true
         let inline = framing != .none && body.readableBytes <= 16384
         var buffer = self.takeHeadBuffer(for: response, extra: inline ? body.readableBytes : 0)
-        state.headBytes = buffer.writeResponseHead(response, serverFields: fields)
+        state.headBytes = buffer.writeResponseHead(response, status: status, serverFields: fields)
         if framing == .none {
             self.write(.byteBuffer(buffer), flush: true, promise: nil)
         } else if inline {
@@ -30,11 +31,12 @@ extension HTTPServerHandler {
     /// Writes the head of a streamed response; the body follows through ``writeBody(_:state:)``.
     func writeHead(_ response: HTTPResponse, contentLength: Int?, state: ResponseState) throws {
         try self.checkWritable(state)
-        let (framing, fields) = self.prepare(response, state: state, bodyLength: contentLength)
+        let status = response.status
+        let (framing, fields) = self.prepare(response, status: status.code, state: state, bodyLength: contentLength)
         state.framing = framing
         state.headWritten = true
         var buffer = self.takeHeadBuffer(for: response, extra: 0)
-        state.headBytes = buffer.writeResponseHead(response, serverFields: fields)
+        state.headBytes = buffer.writeResponseHead(response, status: status, serverFields: fields)
         self.write(.byteBuffer(buffer), flush: true, promise: nil)
         self.keepSpare(buffer)
     }
@@ -46,7 +48,7 @@ extension HTTPServerHandler {
     func switchProtocols(_ response: HTTPResponse, state: ResponseState) throws -> RequestBody {
         try self.checkWritable(state)
         guard response.status == .switchingProtocols, state.upgradeRequested else { throw UpgradeNotRequested() }
-        var (_, fields) = self.prepare(response, state: state, bodyLength: nil)
+        var (_, fields) = self.prepare(response, status: 101, state: state, bodyLength: nil)
         // The response's own `Connection: upgrade` stands; the connection ends with the protocol.
         fields.connection = nil
         state.closeAfter = true
@@ -173,33 +175,34 @@ extension HTTPServerHandler {
         guard !state.headWritten else { throw ResponseAlreadyWritten() }
         precondition(self.pending.first === state, "responses are written in request order")
     }
-    /// Decides framing and persistence of `response` to the oldest owed request, and the fields
+    /// Decides framing and persistence of `response` (status code `status`) to the oldest owed request, and the fields
     /// the server writes in place of the response's own (`Content-Length` or chunked,
     /// `Connection`, `Date`, `Server`).
-    func prepare(_ response: HTTPResponse, state: ResponseState, bodyLength: Int?) -> (ResponseFraming, ServerFields) {
-        let status = response.status.code
-        let noBody = state.request.request.method == .head || status == 204 || status == 304 || status < 200
-        var fields = ServerFields(date: self.dates.current(), server: self.configuration.serverName)
-        var framing: ResponseFraming
+    func prepare(_ response: HTTPResponse, status: Int, state: ResponseState, bodyLength: Int?) -> (ResponseFraming, ServerFields) {
+        let noBody = state.isHeadRequest || status == 204 || status == 304 || status < 200
+        let framing: ResponseFraming
+        let written: ServerFields.Framing
         if noBody {
             framing = .none
             if status == 204 || status < 200 {
-                fields.framing = .none
+                written = .none
             } else if let bodyLength {
-                fields.framing = .contentLength(bodyLength)
+                written = .contentLength(bodyLength)
+            } else {
+                written = .asIs
             }
         } else if let bodyLength {
             framing = .length(bodyLength)
-            fields.framing = .contentLength(bodyLength)
+            written = .contentLength(bodyLength)
         } else if let declared = response.headerFields[.contentLength].flatMap(Int.init), declared >= 0 {
             framing = .length(declared)
-            fields.framing = .contentLength(declared)
-        } else if state.request.version == .http1_1 {
+            written = .contentLength(declared)
+        } else if state.version == .http1_1 {
             framing = .chunked
-            fields.framing = .chunked
+            written = .chunked
         } else {
             framing = .untilClose
-            fields.framing = .none
+            written = .none
             state.closeAfter = true
         }
         if self.closeWhenDone && self.pending.count == 1 {
@@ -208,15 +211,17 @@ extension HTTPServerHandler {
         if let remaining = self.bodyStillArriving(for: state.sequence) {
             // The handler answers before the body is in: discard a small rest, close otherwise,
             // and close when the client may still hold a body it was never asked for.
-            if state.request.expectsContinue && !state.continueSent || (remaining ?? .max) > 65536 {
+            if state.expectsContinue && !state.continueSent || (remaining ?? .max) > 65536 {
                 state.closeAfter = true
             }
         }
-        if state.closeAfter {
-            fields.connection = "close"
-        } else if state.request.version == .http1_0 {
-            fields.connection = "keep-alive"
-        }
+        let connection: String? = state.closeAfter ? "close" : (state.version == .http1_0 ? "keep-alive" : nil)
+        let fields = ServerFields(
+            framing: written,
+            connection: connection,
+            date: self.dates.current(),
+            server: self.configuration.serverName
+        )
         state.status = status
         if self.observers.accessLog != nil {
             state.responseFields = Self.fieldsAsSent(response.headerFields, serverFields: fields)

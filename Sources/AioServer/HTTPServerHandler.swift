@@ -58,7 +58,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let receiving = self.receiving, receiving.sequence == sequence,
             let state = self.pending.first(where: { $0.sequence == sequence })
         else { return .none }
-        return .some(state.request.framing.remaining(after: receiving.received))
+        return .some(state.requestFraming.remaining(after: receiving.received))
     }
     private var nextSequence = 0
     private var pausedForRequests = false
@@ -78,10 +78,15 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// reference would give the handler a side table, which makes every retain and release of
     /// it on the request path take the runtime's slow path (6% of a hello-world request).
     private var connectionTimer: (task: Scheduled<Void>, deadline: NIODeadline)?
-    /// Since when the connection has been idle between requests.
-    private var idleSince: NIODeadline?
-    /// Since when the current request head has been arriving.
-    private var headSince: NIODeadline?
+    /// When the connection, idle between requests, is closed.
+    private var idleDeadline: NIODeadline?
+    /// When the current request head must be complete.
+    private var headDeadline: NIODeadline?
+    /// The idle and head timeouts of the configuration, converted once.
+    private let idleTimeout: TimeAmount?
+    private let headTimeout: TimeAmount?
+    /// The time, read once for all the requests of one read: the timeouts need no finer clock.
+    private var readTime: NIODeadline?
     private var bodyTimer: Scheduled<Void>?
     private var writeTimer: Scheduled<Void>?
     var dates = DateCache()
@@ -107,6 +112,8 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         immediateResponder: (any HTTPResponder)? = nil
     ) {
         self.configuration = configuration
+        self.idleTimeout = configuration.idleTimeout.map { TimeAmount($0) }
+        self.headTimeout = configuration.headReadTimeout.map { TimeAmount($0) }
         self.connectionInfo = connectionInfo
         self.logger = logger
         self.observers = observers
@@ -192,8 +199,9 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.receivedBody(bytes)
             return
         }
-        self.idleSince = nil
-        if self.headSince == nil, self.parser.isIdle, self.receiving == nil {
+        self.batchingWrites = true
+        self.idleDeadline = nil
+        if self.headDeadline == nil, self.parser.isIdle, self.receiving == nil {
             self.startHeadTimer()
         }
         if self.input.readableBytes == 0 {
@@ -201,9 +209,9 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             self.input.writeBuffer(&bytes)
         }
-        self.batchingWrites = true
         self.process()
         self.batchingWrites = false
+        self.readTime = nil
         if self.flushPending {
             self.flushPending = false
             context.flush()
@@ -253,14 +261,14 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Decodes buffered input until it is used up, or back-pressure stops it.
     private func process() {
         while !self.pausedForRequests && !self.pausedForBody && !self.stopReading && !self.closed && !self.upgraded {
-            let event: HTTPParserEvent<HTTPRequestHead>?
+            let event: HTTPParserEvent<HTTPRequestHead>
             do {
-                event = try self.parser.decode(buffer: &self.input)
+                guard let next = try self.parser.decode(buffer: &self.input) else { break }
+                event = next
             } catch {
                 self.parseFailed(error)
                 return
             }
-            guard let event else { break }
             switch consume event {
             case .head(let head): self.received(head)
             case .body(let bytes): self.receivedBody(bytes)
@@ -275,7 +283,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func received(_ head: consuming HTTPRequestHead) {
-        self.headSince = nil
+        self.headDeadline = nil
         let sequence = self.nextSequence
         self.nextSequence += 1
         if let limit = self.configuration.maxRequestBodySize, case .contentLength(let length) = head.framing,
@@ -284,9 +292,16 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.refuse(PayloadTooLarge(limit: limit))
             return
         }
-        let state = ResponseState(request: copy head, sequence: sequence)
+        let method = head.request.method
+        let state = ResponseState(
+            request: head,
+            method: method,
+            sequence: sequence,
+            observed: self.observers.isRecording,
+            logged: self.observers.accessLog != nil
+        )
         self.pending.append(state)
-        if !head.keepAlive || head.request.method == .connect {
+        if !head.keepAlive || method == .connect {
             state.closeAfter = true
         }
         var body = RequestBody.empty
@@ -386,7 +401,13 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func refuse(_ error: any HTTPProcessingError) {
         self.stopReading = true
         let head = HTTPRequestHead(request: HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/"))
-        let state = ResponseState(request: head, sequence: self.nextSequence)
+        let state = ResponseState(
+            request: head,
+            method: .get,
+            sequence: self.nextSequence,
+            observed: self.observers.isRecording,
+            logged: self.observers.accessLog != nil
+        )
         state.closeAfter = true
         self.nextSequence += 1
         self.pending.append(state)
@@ -472,8 +493,8 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// protocol keeps its own).
     func upgradeAccepted(_ state: ResponseState) -> RequestBody {
         self.upgraded = true
-        self.idleSince = nil
-        self.headSince = nil
+        self.idleDeadline = nil
+        self.headDeadline = nil
         self.connectionTimer?.task.cancel()
         self.connectionTimer = nil
         let made = RequestBody.Producer.makeSequence(
@@ -523,15 +544,23 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func startIdleTimer() {
-        guard self.configuration.idleTimeout != nil else { return }
-        self.idleSince = .now()
+        guard let timeout = self.idleTimeout else { return }
+        self.idleDeadline = self.now() + timeout
         self.armConnectionTimer()
     }
 
     private func startHeadTimer() {
-        guard self.configuration.headReadTimeout != nil else { return }
-        self.headSince = .now()
+        guard let timeout = self.headTimeout else { return }
+        self.headDeadline = self.now() + timeout
         self.armConnectionTimer()
+    }
+
+    /// The current time; while the requests of one read are handled, the time of that read.
+    private func now() -> NIODeadline {
+        if let time = self.readTime { return time }
+        let time = NIODeadline.now()
+        if self.batchingWrites { self.readTime = time }
+        return time
     }
 
     /// Schedules the connection timer for the nearest of the idle and head deadlines. A timer
@@ -550,9 +579,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private var nearestDeadline: NIODeadline? {
-        let idle = zip(self.idleSince, self.configuration.idleTimeout).map { $0 + .init($1) }
-        let head = zip(self.headSince, self.configuration.headReadTimeout).map { $0 + .init($1) }
-        switch (idle, head) {
+        switch (self.idleDeadline, self.headDeadline) {
         case (let idle?, let head?): return min(idle, head)
         case (let deadline?, nil), (nil, let deadline?): return deadline
         case (nil, nil): return nil
@@ -562,9 +589,9 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func connectionTimerFired() {
         self.connectionTimer = nil
         let now = NIODeadline.now()
-        if let since = self.headSince, let timeout = self.configuration.headReadTimeout, now >= since + .init(timeout) {
+        if let deadline = self.headDeadline, now >= deadline {
             self.logger.debug("closing a connection whose request head was too slow")
-            self.headSince = nil
+            self.headDeadline = nil
             if self.pending.isEmpty {
                 self.refuse(RequestTimeout("The request head took too long"))
             } else {
@@ -572,8 +599,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.closeWhenDone = true
             }
         }
-        if let since = self.idleSince, let timeout = self.configuration.idleTimeout, now >= since + .init(timeout),
-            self.pending.isEmpty, self.parser.isIdle
+        if let deadline = self.idleDeadline, now >= deadline, self.pending.isEmpty, self.parser.isIdle
         {
             self.context.close(promise: nil)
             return

@@ -19,7 +19,9 @@ public struct RequestBody: AsyncSequence, Sendable {
     enum Storage: Sendable {
         case buffer(ByteBuffer)
         case stream(Producer)
-        case async(AsyncThrowingStream<ByteBuffer, any Error>)
+        /// Boxed: the standard library's stream has a layout known only at run time, which
+        /// would make every copy of a request go through runtime calls.
+        indirect case async(AsyncThrowingStream<ByteBuffer, any Error>)
     }
 
     let storage: Storage

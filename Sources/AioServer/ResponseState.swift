@@ -17,7 +17,16 @@ enum ResponseFraming: Sendable, Equatable {
 /// One owed response, from the request's arrival to its last byte. Confined to the connection's
 /// event loop.
 final class ResponseState {
-    let request: HTTPRequestHead
+    /// The request was `HEAD`: the response has no body.
+    let isHeadRequest: Bool
+    /// The request's HTTP version.
+    let version: HTTPVersion
+    /// How the request's body is delimited.
+    let requestFraming: HTTPBodyFraming
+    /// The request asked for `100 Continue`.
+    let expectsContinue: Bool
+    /// The whole request head, kept only for the access log.
+    let loggedRequest: HTTPRequestHead?
     let sequence: Int
     /// Close the connection once this response is written.
     var closeAfter = false
@@ -32,7 +41,7 @@ final class ResponseState {
     /// Bytes of the status line and fields.
     var headBytes = 0
     /// When the request arrived.
-    let started = NIODeadline.now()
+    let started: NIODeadline
     /// The status and fields sent, for the access log.
     var status = 0
     var responseFields: HTTPFields = [:]
@@ -40,9 +49,16 @@ final class ResponseState {
     /// The connection closed: nothing will wait for writability again.
     private var connectionGone = false
 
-    init(request: HTTPRequestHead, sequence: Int) {
-        self.request = request
+    /// The state of the response to `request` (whose method is `method`); `observed` keeps the time it arrived, and the
+    /// head too with `logged`, for the metrics and the access log.
+    init(request: borrowing HTTPRequestHead, method: HTTPRequest.Method, sequence: Int, observed: Bool, logged: Bool) {
+        self.isHeadRequest = method == .head
+        self.version = request.version
+        self.requestFraming = request.framing
+        self.expectsContinue = request.expectsContinue
+        self.loggedRequest = logged ? copy request : nil
         self.sequence = sequence
+        self.started = observed ? .now() : .uptimeNanoseconds(0)
     }
 
     /// A future that completes when the socket takes writes again, failed at once once the

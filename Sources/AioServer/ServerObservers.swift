@@ -20,13 +20,15 @@ struct ServerObservers: Sendable {
         self.accessLogger = accessLogger
     }
 
+    /// Whether anything watches requests: without, a request's arrival time is not even read.
+    var isRecording: Bool { self.metrics.isRecording || self.accessLog != nil }
+
     /// Records a finished response.
     func requestFinished(_ state: ResponseState, remoteAddress: SocketAddress?) {
-        guard self.metrics.isRecording || self.accessLog != nil else { return }
+        guard self.isRecording else { return }
         let now = NIODeadline.now()
         self.metrics.requestFinished(status: state.status, nanoseconds: (now - state.started).nanoseconds)
-        guard let format = self.accessLog else { return }
-        let request = state.request
+        guard let format = self.accessLog, let request = state.loggedRequest else { return }
         let elapsedSeconds = Int((now - state.started).nanoseconds / 1_000_000_000)
         let entry = AccessLogFormat.Entry(
             remoteAddress: remoteAddress,

@@ -62,16 +62,17 @@ public struct Request: Sendable {
     /// The path as sent, percent-encoded, without the query.
     public var rawPath: String {
         let target = self.pathAndQuery
-        return String(target[..<(target.firstIndex(of: "?") ?? target.endIndex)])
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
+        return String(target[..<mark])
     }
     /// The path, percent-decoded.
     public var path: String { FormEncoding.percentDecode(self.rawPath) }
     /// The query string, still encoded, without `?`.
     public var queryString: String {
         let target = self.pathAndQuery
-        guard let mark = target.firstIndex(of: "?") else { return "" }
-        let query = target[target.index(after: mark)...]
-        return String(query[..<(query.firstIndex(of: "#") ?? query.endIndex)])
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return "" }
+        let query = target[target.utf8.index(after: mark)...]
+        return String(query[..<(query.utf8.firstIndex(of: UInt8(ascii: "#")) ?? query.endIndex)])
     }
     /// The query parameters, decoded, in order.
     public var query: MultiDict<String> { FormEncoding.decode(self.queryString) }

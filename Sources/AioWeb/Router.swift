@@ -144,25 +144,49 @@ struct CompiledRouter: Sendable {
     /// A path's routes. A class, so that matching a request costs no copy of its tables; it is
     /// changed only while the router compiles, before any request sees it.
     final class Resource: @unchecked Sendable {
+        /// One method's handler and the route's name.
+        struct Route {
+            let method: HTTPRequest.Method?
+            let handler: RouteHandler
+            let name: String?
+        }
+
         let pattern: RoutePattern
-        var handlers: [HTTPRequest.Method: RouteHandler] = [:]
-        var anyMethod: RouteHandler?
-        var names: [HTTPRequest.Method?: String] = [:]
+        /// In registration order, the any-method route (method nil) last. A path has a few
+        /// methods at most, so a scan beats hashing the method.
+        private(set) var routes: [Route] = []
 
         init(pattern: RoutePattern) {
             self.pattern = pattern
         }
 
+        func add(_ route: Route) -> Bool {
+            guard !self.routes.contains(where: { $0.method == route.method }) else { return false }
+            if route.method != nil, let anyIndex = self.routes.firstIndex(where: { $0.method == nil }) {
+                self.routes.insert(route, at: anyIndex)
+            } else {
+                self.routes.append(route)
+            }
+            return true
+        }
+
         func handler(for method: HTTPRequest.Method) -> (RouteHandler, String?)? {
-            if let handler = self.handlers[method] { return (handler, self.names[method] ?? nil) }
-            if method == .head, let handler = self.handlers[.get] { return (handler, self.names[.get] ?? nil) }
-            if let handler = self.anyMethod { return (handler, self.names[nil] ?? nil) }
+            var get: Route?
+            for route in self.routes {
+                if route.method == method { return (route.handler, route.name) }
+                if route.method == .get { get = route }
+                if route.method == nil {
+                    if method == .head, let get { return (get.handler, get.name) }
+                    return (route.handler, route.name)
+                }
+            }
+            if method == .head, let get { return (get.handler, get.name) }
             return nil
         }
 
         var allowed: [HTTPRequest.Method] {
-            var methods = Array(self.handlers.keys)
-            if self.handlers[.get] != nil && self.handlers[.head] == nil { methods.append(.head) }
+            var methods = self.routes.compactMap(\.method)
+            if methods.contains(.get) && !methods.contains(.head) { methods.append(.head) }
             return methods.sorted { $0.rawValue < $1.rawValue }
         }
     }
@@ -184,26 +208,21 @@ struct CompiledRouter: Sendable {
         var dynamicIndex: [String: Int] = [:]
         for registration in registrations {
             let pattern = try RoutePattern(registration.path)
-            func add(_ resource: inout Resource) throws {
-                if let method = registration.method {
-                    guard resource.handlers[method] == nil else {
-                        throw RouteError(pattern: registration.path, reason: "\(method.rawValue) is already routed")
-                    }
-                    resource.handlers[method] = registration.handler
-                } else {
-                    resource.anyMethod = registration.handler
+            func add(_ resource: Resource) throws {
+                let route = Resource.Route(method: registration.method, handler: registration.handler, name: registration.name)
+                guard resource.add(route) else {
+                    throw RouteError(pattern: registration.path, reason: "\(registration.method?.rawValue ?? "*") is already routed")
                 }
-                resource.names[registration.method] = registration.name
             }
             if pattern.isStatic {
-                var resource = self.staticResources[registration.path] ?? Resource(pattern: pattern)
-                try add(&resource)
+                let resource = self.staticResources[registration.path] ?? Resource(pattern: pattern)
+                try add(resource)
                 self.staticResources[registration.path] = resource
             } else if let index = dynamicIndex[registration.path] {
-                try add(&self.dynamicResources[index])
+                try add(self.dynamicResources[index])
             } else {
-                var resource = Resource(pattern: pattern)
-                try add(&resource)
+                let resource = Resource(pattern: pattern)
+                try add(resource)
                 dynamicIndex[registration.path] = self.dynamicResources.count
                 self.dynamicResources.append(resource)
             }

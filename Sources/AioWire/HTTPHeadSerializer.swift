@@ -71,27 +71,42 @@ extension ByteBuffer {
         version: HTTPVersion = .http1_1,
         serverFields: ServerFields
     ) -> Int {
-        let status = response.status
-        let code = status.code
-        let reason = status.reasonPhrase.isEmpty ? ReasonPhrase.standard(for: code) ?? "" : status.reasonPhrase
-        let fields = response.headerFields
+        self.writeResponseHead(response, status: response.status, version: version, serverFields: serverFields)
+    }
+
+    /// Writes a response head as ``writeResponseHead(_:version:serverFields:)`` does, with
+    /// `status` in its status line: for a server that has read the response's status already
+    /// (reading it out of an `HTTPResponse` is not free).
+    @discardableResult
+    public mutating func writeResponseHead(
+        _ response: HTTPResponse,
+        status: HTTPResponse.Status,
+        version: HTTPVersion = .http1_1,
+        serverFields: ServerFields
+    ) -> Int {
+        let start = self.writerIndex
+        self.writeStatusLine(code: status.code, reason: status.reasonPhrase, version: version)
         var hasDate = false
         var hasServer = false
-        var capacity = 64 + reason.utf8.count
-        for field in fields {
-            capacity += field.name.rawName.utf8.count + 4 + field.withUnsafeBytesOfValue { $0.count }
+        for field in response.headerFields {
             switch ServerFields.role(of: field.name) {
+            case .contentLength where serverFields.replacesFraming, .transferEncoding where serverFields.replacesFraming:
+                continue
+            case .connection where serverFields.connection != nil: continue
             case .date: hasDate = true
             case .server: hasServer = true
             default: break
             }
+            self.writeField(field)
         }
-        let date = hasDate ? nil : serverFields.date
-        let server = hasServer ? nil : serverFields.server
-        capacity += (date?.utf8.count ?? 0) + (server?.utf8.count ?? 0) + (serverFields.connection?.utf8.count ?? 0) + 120
+        self.writeServerFields(serverFields, date: !hasDate, server: !hasServer)
+        return self.writerIndex - start
+    }
 
-        self.reserveCapacity(minimumWritableBytes: capacity)
-        return self.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { raw in
+    /// `HTTP/x.y code reason` and CRLF; an empty reason becomes the standard one for the code.
+    private mutating func writeStatusLine(code: Int, reason: String, version: HTTPVersion) {
+        let reason = reason.isEmpty ? ReasonPhrase.standard(for: code) ?? "" : reason
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: 15 + reason.utf8.count) { raw in
             var out = RawWriter(base: raw.baseAddress!)
             out.append("HTTP/")
             out.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.major))
@@ -105,19 +120,33 @@ extension ByteBuffer {
             // The reason phrase is ISO Latin 1; swift-http-types has already replaced anything else.
             for scalar in reason.unicodeScalars { out.append(byte: UInt8(truncatingIfNeeded: scalar.value)) }
             out.append("\r\n")
-            for field in fields {
-                switch ServerFields.role(of: field.name) {
-                case .contentLength where serverFields.replacesFraming, .transferEncoding where serverFields.replacesFraming:
-                    continue
-                case .connection where serverFields.connection != nil: continue
-                default: break
-                }
-                out.append(string: field.name.rawName)
+            return out.count
+        }
+    }
+
+    /// `name: value` and CRLF.
+    private mutating func writeField(_ field: HTTPField) {
+        let name = field.name.rawName
+        _ = field.withUnsafeBytesOfValue { value in
+            self.writeWithUnsafeMutableBytes(minimumWritableBytes: name.utf8.count + value.count + 4) { raw in
+                var out = RawWriter(base: raw.baseAddress!)
+                out.append(string: name)
                 out.append(": ")
-                field.withUnsafeBytesOfValue { out.append(bytes: UnsafeRawBufferPointer($0)) }
+                out.append(bytes: UnsafeRawBufferPointer(value))
                 out.append("\r\n")
+                return out.count
             }
-            switch serverFields.framing {
+        }
+    }
+
+    /// The server's framing and `Connection`, `Date` and `Server` when asked, and the empty line.
+    private mutating func writeServerFields(_ fields: ServerFields, date writesDate: Bool, server writesServer: Bool) {
+        let date = writesDate ? fields.date : nil
+        let server = writesServer ? fields.server : nil
+        let capacity = 64 + (fields.connection?.utf8.count ?? 0) + (date?.utf8.count ?? 0) + (server?.utf8.count ?? 0)
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { raw in
+            var out = RawWriter(base: raw.baseAddress!)
+            switch fields.framing {
             case .contentLength(let length):
                 out.append("Content-Length: ")
                 out.append(decimal: length)
@@ -127,7 +156,7 @@ extension ByteBuffer {
             case .none, .asIs:
                 break
             }
-            if let connection = serverFields.connection {
+            if let connection = fields.connection {
                 out.append("Connection: ")
                 out.append(string: connection)
                 out.append("\r\n")

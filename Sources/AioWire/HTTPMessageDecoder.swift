@@ -22,7 +22,7 @@ protocol HTTPMessageKind: Sendable {
     /// Builds the head once its field section is complete; `base` is the stream offset just
     /// after the head, where errors about the head as a whole are reported.
     mutating func makeHead(
-        _ startLine: StartLine,
+        _ startLine: consuming StartLine,
         fields: HTTPFields,
         framing: FramingFields,
         base: Int,
@@ -133,16 +133,15 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
                 guard try self.section.parse(&buffer, base: base, configuration: self.configuration) else {
                     return nil
                 }
-                let (head, framing, isUpgrade) = try self.kind.makeHead(
-                    self.startLine!,
+                let made = try self.kind.makeHead(
+                    self.startLine.take()!,
                     fields: self.section.takeFields(),
                     framing: self.section.framing,
                     base: origin + buffer.readerIndex,
                     configuration: self.configuration
                 )
-                self.startLine = nil
-                self.upgradeAfterMessage = isUpgrade
-                switch framing {
+                self.upgradeAfterMessage = made.isUpgrade
+                switch made.framing {
                 case .empty, .contentLength(0):
                     self.phase = .end
                 case .contentLength(let length):
@@ -156,7 +155,7 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
                     self.bodyMode = .untilClose
                     self.phase = .body
                 }
-                return .head(head)
+                return .head(made.head)
 
             case .body:
                 switch self.bodyMode {

@@ -137,7 +137,7 @@ struct RequestKind: HTTPMessageKind {
     }
 
     func makeHead(
-        _ startLine: StartLine,
+        _ startLine: consuming StartLine,
         fields headerFields: HTTPFields,
         framing fields: FramingFields,
         base: Int,

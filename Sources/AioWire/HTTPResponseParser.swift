@@ -91,7 +91,7 @@ struct ResponseKind: HTTPMessageKind {
     }
 
     mutating func makeHead(
-        _ startLine: StartLine,
+        _ startLine: consuming StartLine,
         fields headerFields: HTTPFields,
         framing fields: FramingFields,
         base: Int,

@@ -18,21 +18,18 @@ struct RequestTarget: Sendable {
             guard URIAuthority.isValid(bytes, requirePort: true), URIAuthority.hasHost(bytes) else {
                 throw invalid("CONNECT needs an authority-form target (host:port)")
             }
-            self.form = .authority
-            self.authority = String(decoding: bytes, as: UTF8.self)
+            self.init(form: .authority, authority: String(decoding: bytes, as: UTF8.self))
             return
         }
         if bytes[0] == UInt8(ascii: "/") {
-            self.form = .origin
-            self.path = String(decoding: bytes, as: UTF8.self)
+            self.init(form: .origin, path: String(decoding: bytes, as: UTF8.self))
             return
         }
         if bytes.count == 1, bytes[0] == UInt8(ascii: "*") {
             guard Self.acceptsAsterisk(method) else {
                 throw invalid("The asterisk-form target is only allowed with OPTIONS")
             }
-            self.form = .asterisk
-            self.path = "*"
+            self.init(form: .asterisk, path: "*")
             return
         }
         // absolute-form: scheme "://" authority path-abempty [ "?" query ]
@@ -58,20 +55,24 @@ struct RequestTarget: Sendable {
         guard URIAuthority.isValid(authority, requirePort: false), URIAuthority.hasHost(authority) else {
             throw invalid("Invalid authority in request-target", at: hostStart)
         }
-        self.form = .absolute
-        self.absolute = String(decoding: bytes, as: UTF8.self)
-        self.scheme = String(decoding: scheme, as: UTF8.self).lowercased()
-        self.authority = String(decoding: authority, as: UTF8.self)
         let rest = UnsafeRawBufferPointer(rebasing: bytes[authorityEnd...])
-        if rest.first == UInt8(ascii: "/") {
-            self.path = String(decoding: rest, as: UTF8.self)
-        } else {
-            self.path = "/" + String(decoding: rest, as: UTF8.self)
-        }
+        self.init(
+            form: .absolute,
+            scheme: String(decoding: scheme, as: UTF8.self).lowercased(),
+            authority: String(decoding: authority, as: UTF8.self),
+            path: rest.first == UInt8(ascii: "/") ? String(decoding: rest, as: UTF8.self) : "/" + String(decoding: rest, as: UTF8.self),
+            absolute: String(decoding: bytes, as: UTF8.self)
+        )
     }
 
-    /// OPTIONS (RFC 9112 §3.2.4), and the SSDP methods of UPnP discovery, which address the
-    /// server as a whole the same way.
+    private init(form: RequestTargetForm, scheme: String? = nil, authority: String? = nil, path: String? = nil, absolute: String? = nil) {
+        self.form = form
+        self.scheme = scheme
+        self.authority = authority
+        self.path = path
+        self.absolute = absolute
+    }
+
     private static func acceptsAsterisk(_ method: HTTPRequest.Method) -> Bool {
         method == .options || method.rawValue == "M-SEARCH" || method.rawValue == "NOTIFY"
     }

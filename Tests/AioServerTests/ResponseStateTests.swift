@@ -13,7 +13,13 @@ struct ResponseStateTests {
     /// with it the server's shutdown, waiting forever.
     @Test func waitingAfterTheConnectionClosedFailsAtOnce() throws {
         let loop = EmbeddedEventLoop()
-        let state = ResponseState(request: HTTPRequestHead(request: HTTPRequest(method: .get, scheme: nil, authority: "t", path: "/")), sequence: 0)
+        let state = ResponseState(
+            request: HTTPRequestHead(request: HTTPRequest(method: .get, scheme: nil, authority: "t", path: "/")),
+            method: .get,
+            sequence: 0,
+            observed: false,
+            logged: false
+        )
         let before = state.waitForWritability(on: loop)
         state.connectionClosed()
         let after = state.waitForWritability(on: loop)

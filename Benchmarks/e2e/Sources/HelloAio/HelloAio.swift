@@ -1,10 +1,13 @@
 import AioHTTP
 import Foundation
+import NIOCore
 
-/// `HelloAio PORT THREADS [pool|async]`: `/` answers plain text, `/json` a small JSON object,
-/// with synchronous handlers (closures without `await`, answered where the request is parsed).
-/// With `async`, the same handlers typed as async ones (to measure the request loop); with
-/// `pool`, those run on Swift's shared pool instead of the event loop (to measure the hop).
+/// `HelloAio PORT THREADS [pool|async|raw]`: `/` answers plain text, `/json` a small JSON
+/// object, with synchronous handlers (closures without `await`, answered where the request is
+/// parsed). With `async`, the same handlers typed as async ones (to measure the request loop);
+/// with `pool`, those run on Swift's shared pool instead of the event loop (to measure the hop);
+/// with `raw`, no AioWeb at all: AioServer answers every request with one prebuilt response
+/// (to measure the server and wire layers alone).
 @main
 enum HelloAio {
     struct Message: Codable { var message: String }
@@ -14,6 +17,12 @@ enum HelloAio {
         let port = Int(arguments[1])!
         let threads = Int(arguments[2])!
         let mode = arguments.count > 3 ? arguments[3] : "sync"
+        if mode == "raw" {
+            var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: port))
+            configuration.eventLoopCount = threads
+            try await HTTPServer(responder: Raw(), configuration: configuration).run()
+            return
+        }
         let app = Application()
         if mode == "sync" {
             app.router.get("/") { _ in .text("Hello, World!") }
@@ -40,4 +49,12 @@ enum HelloAio {
         configuration.runsHandlersOnEventLoop = mode != "pool"
         try await app.run(configuration: configuration)
     }
+}
+
+/// Answers every request on the spot with the same plain-text response.
+struct Raw: HTTPResponder {
+    static let response = Response.text("").httpResponse
+    static let body = ByteBuffer(string: "Hello, World!")
+    func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws {}
+    func respondImmediately(to request: ServerRequest) -> ImmediateResponse? { .whole(Self.response, body: Self.body) }
 }
