@@ -6,24 +6,49 @@ import NIOCore
 extension HTTPServerHandler {
     /// Writes a whole response with a buffered body.
     func writeWhole(_ response: HTTPResponse, body: ByteBuffer, state: ResponseState) throws {
+        try self.writeWhole(response, bodyLength: body.readableBytes, state: state) { buffer in
+            buffer.writeImmutableBuffer(body)
+        } separately: {
+            body
+        }
+    }
+
+    /// Writes a whole response with `text` in UTF-8 as its body.
+    func writeWhole(_ response: HTTPResponse, text: String, state: ResponseState) throws {
+        try self.writeWhole(response, bodyLength: text.utf8.count, state: state) { buffer in
+            buffer.writeString(text)
+        } separately: {
+            ByteBuffer(string: text)
+        }
+    }
+
+    /// Writes a whole response whose body of `bodyLength` bytes `append` writes into the head's
+    /// buffer when small, and `separately` gives as a buffer of its own when large.
+    private func writeWhole(
+        _ response: HTTPResponse,
+        bodyLength: Int,
+        state: ResponseState,
+        append: (inout ByteBuffer) -> Void,
+        separately: () -> ByteBuffer
+    ) throws {
         try self.checkWritable(state)
         let status = response.status
-        let (framing, fields) = self.prepare(response, status: status.code, state: state, bodyLength: body.readableBytes)
+        let (framing, fields) = self.prepare(response, status: status.code, state: state, bodyLength: bodyLength)
         state.headWritten = true
-        let inline = framing != .none && body.readableBytes <= 16384
-        var buffer = self.takeHeadBuffer(for: response, extra: inline ? body.readableBytes : 0)
+        let inline = framing != .none && bodyLength <= 16384
+        var buffer = self.takeHeadBuffer(for: response, extra: inline ? bodyLength : 0)
         state.headBytes = buffer.writeResponseHead(response, status: status, serverFields: fields)
         if framing == .none {
             self.write(.byteBuffer(buffer), flush: true, promise: nil)
         } else if inline {
-            buffer.writeImmutableBuffer(body)
+            append(&buffer)
             self.write(.byteBuffer(buffer), flush: true, promise: nil)
         } else {
             self.write(.byteBuffer(buffer), flush: false, promise: nil)
-            self.write(.byteBuffer(body), flush: true, promise: nil)
+            self.write(.byteBuffer(separately()), flush: true, promise: nil)
         }
         self.keepSpare(buffer)
-        state.written = framing == .none ? 0 : body.readableBytes
+        state.written = framing == .none ? 0 : bodyLength
         state.framing = framing
         self.responseFinished(state)
     }

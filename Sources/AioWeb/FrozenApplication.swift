@@ -143,6 +143,9 @@ public struct ApplicationResponder: HTTPResponder {
         guard self.frozen.runsHandlersAlone,
             let response = self.frozen.processImmediately(Request(request, app: self.frozen.application))
         else { return nil }
+        if case .text(let text) = response.content {
+            return .text(response.httpResponse, body: text)
+        }
         switch response.body {
         case .empty:
             return .whole(response.httpResponse, body: ByteBuffer())

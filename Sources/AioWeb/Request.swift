@@ -16,12 +16,14 @@ import NIOCore
 /// `read()`, `text()`, `json(as:)` and `post()` read the body once, up to ``clientMaxSize``
 /// (413 past it), and keep it, so they can be called again.
 public struct Request: Sendable {
+    /// The request as the server handed it (one shared box: copies of a request are cheap).
+    private let server: ServerRequest
     /// The parsed head.
-    public let head: HTTPRequestHead
+    public var head: HTTPRequestHead { self.server.head }
     /// The connection it came on.
-    public let connection: ConnectionInfo
+    public var connection: ConnectionInfo { self.server.connection }
     /// The body, read as it arrives. Read it either this way or through `read()` and friends.
-    public let body: RequestBody
+    public var body: RequestBody { self.server.body }
     /// Values of the route's variable parts, percent-decoded (`{id}` in `/users/{id}`).
     public internal(set) var matchInfo: [String: String] = [:]
     /// The application whose route matched (a sub-application for its routes).
@@ -43,9 +45,7 @@ public struct Request: Sendable {
 
     /// A request for `server`'s request, handled by `app`.
     public init(_ server: ServerRequest, app: Application) {
-        self.head = server.head
-        self.connection = server.connection
-        self.body = server.body
+        self.server = server
         self.app = app
         self.clientMaxSize = app.clientMaxSize
         self.cache = server.body.expectedLength == 0 ? nil : BodyCache()

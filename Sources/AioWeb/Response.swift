@@ -39,16 +39,39 @@ public struct Response: Sendable {
     public var status: HTTPResponse.Status
     /// The header fields.
     public var headers: HTTPFields
-    /// The body.
-    public var body: Body
+    /// The body. A text body (``text(_:status:contentType:)``) becomes bytes here only when
+    /// read: the server writes the text straight into the response head's buffer.
+    public var body: Body {
+        get { self.content.body }
+        set { self.content = .body(newValue) }
+    }
+    /// The body as it was made.
+    private(set) var content: Content
     /// Cookies to set, sent as `Set-Cookie` fields.
     public var cookies: [Cookie] = []
 
     /// A response from its parts.
     public init(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], body: Body = .empty) {
+        self.init(status: status, headers: headers, content: .body(body))
+    }
+
+    private init(status: HTTPResponse.Status, headers: HTTPFields, content: Content) {
         self.status = status
         self.headers = headers
-        self.body = body
+        self.content = content
+    }
+
+    /// A body as a response holds it: text stays a string until it is written.
+    enum Content: Sendable {
+        case body(Body)
+        case text(String)
+
+        var body: Body {
+            switch self {
+            case .body(let body): body
+            case .text(let text): .buffer(ByteBuffer(string: text))
+            }
+        }
     }
 
     /// A text response (`text/plain; charset=utf-8` unless told otherwise).
@@ -57,7 +80,7 @@ public struct Response: Sendable {
         status: HTTPResponse.Status = .ok,
         contentType: String = "text/plain; charset=utf-8"
     ) -> Response {
-        Response(status: status, headers: Self.fields(contentType: contentType), body: .buffer(ByteBuffer(string: text)))
+        Response(status: status, headers: Self.fields(contentType: contentType), content: .text(text))
     }
 
     /// Fields of the content types responses are most often made with, built once: a response
@@ -148,6 +171,7 @@ public struct Response: Sendable {
 
     /// The body's length when it is known before sending.
     public var contentLength: Int? {
+        if case .text(let text) = self.content { return text.utf8.count }
         switch self.body {
         case .empty: return 0
         case .buffer(let buffer): return buffer.readableBytes

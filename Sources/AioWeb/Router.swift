@@ -153,8 +153,9 @@ struct CompiledRouter: Sendable {
 
         let pattern: RoutePattern
         /// In registration order, the any-method route (method nil) last. A path has a few
-        /// methods at most, so a scan beats hashing the method.
-        private(set) var routes: [Route] = []
+        /// methods at most, so a scan beats hashing the method. Changed only while the router
+        /// compiles: reading it needs no exclusivity check.
+        @exclusivity(unchecked) private(set) var routes: [Route] = []
 
         init(pattern: RoutePattern) {
             self.pattern = pattern

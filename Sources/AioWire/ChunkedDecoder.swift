@@ -32,13 +32,14 @@ public struct ChunkedDecoder: NIOSingleStepByteToMessageDecoder, DrainingDecoder
     private let configuration: HTTPParserConfiguration
     private var phase = Phase.size
     private var scanner = LineScanner()
-    private var trailers = FieldSectionParser(kind: .trailers)
+    private var trailers: FieldSectionParser
     /// Stream offset of the reader index, for standalone use.
     private var consumed = 0
 
     /// A decoder whose chunk-line and trailer limits come from `configuration`.
     public init(configuration: HTTPParserConfiguration = .init()) {
         self.configuration = configuration
+        self.trailers = FieldSectionParser(kind: .trailers, configuration: configuration)
     }
 
     /// Whether the last chunk and the trailer section have been read.
@@ -94,7 +95,7 @@ public struct ChunkedDecoder: NIOSingleStepByteToMessageDecoder, DrainingDecoder
                 buffer.moveReaderIndex(forwardBy: 2)
                 self.phase = .size
             case .trailers:
-                guard try self.trailers.parse(&buffer, base: offset, configuration: self.configuration) else {
+                guard try self.trailers.parse(&buffer, base: offset) else {
                     return nil
                 }
                 self.phase = .done

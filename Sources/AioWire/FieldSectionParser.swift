@@ -21,6 +21,10 @@ struct FieldSectionParser: Sendable {
     }
 
     let kind: Kind
+    /// The longest field line, the longest section (with the start line) and the most fields.
+    private let maxLineLength: Int
+    private let maxLength: Int
+    private let maxFieldCount: Int
     /// Whether lines become fields, or are only checked (a body part whose fields are built
     /// later, if at all).
     var collectsFields = true
@@ -32,9 +36,12 @@ struct FieldSectionParser: Sendable {
     /// Bytes of the section consumed so far, plus the start line for heads.
     private var length = 0
 
-    /// A parser for sections of `kind`.
-    init(kind: Kind) {
+    /// A parser for sections of `kind`, within `configuration`'s limits.
+    init(kind: Kind, configuration: HTTPParserConfiguration) {
         self.kind = kind
+        self.maxLineLength = configuration.maxFieldLineLength
+        self.maxLength = configuration.maxHeadLength
+        self.maxFieldCount = configuration.maxFieldCount
     }
 
     /// Starts a new section that follows `precedingLength` bytes of the same head.
@@ -57,11 +64,7 @@ struct FieldSectionParser: Sendable {
     /// been consumed.
     ///
     /// - Parameter base: the stream offset of `buffer`'s reader index.
-    mutating func parse(
-        _ buffer: inout ByteBuffer,
-        base: Int,
-        configuration: HTTPParserConfiguration
-    ) throws -> Bool {
+    mutating func parse(_ buffer: inout ByteBuffer, base: Int) throws -> Bool {
         let (consumed, finished) = try buffer.withUnsafeReadableBytes { bytes -> (Int, Bool) in
             var start = 0
             while true {
@@ -70,23 +73,23 @@ struct FieldSectionParser: Sendable {
                         in: bytes,
                         from: start,
                         base: base,
-                        limit: configuration.maxFieldLineLength,
+                        limit: self.maxLineLength,
                         part: .fieldLine
                     )
                 else {
-                    try self.checkLength(adding: bytes.count - start, at: base + start, configuration)
+                    try self.checkLength(adding: bytes.count - start, at: base + start)
                     return (start, false)
                 }
-                try self.checkLength(adding: line.count + 2, at: base + line.lowerBound, configuration)
+                try self.checkLength(adding: line.count + 2, at: base + line.lowerBound)
                 self.length += line.count + 2
                 start = line.upperBound + 2
                 if line.isEmpty {
                     return (start, true)
                 }
                 self.fieldCount += 1
-                if self.fieldCount > configuration.maxFieldCount {
+                if self.fieldCount > self.maxFieldCount {
                     throw BadHTTPMessage(
-                        "More than \(configuration.maxFieldCount) header fields",
+                        "More than \(self.maxFieldCount) header fields",
                         offset: base + line.lowerBound,
                         status: .requestHeaderFieldsTooLarge
                     )
@@ -100,8 +103,8 @@ struct FieldSectionParser: Sendable {
 
     /// Refuses `count` more bytes, starting at stream offset `offset`, when they would make the
     /// section longer than its limit; the error names the first byte past the limit.
-    private func checkLength(adding count: Int, at offset: Int, _ configuration: HTTPParserConfiguration) throws {
-        let limit = configuration.maxHeadLength
+    private func checkLength(adding count: Int, at offset: Int) throws {
+        let limit = self.maxLength
         if self.length + count > limit {
             throw LineTooLong(.fieldSection, limit: limit, offset: offset + (limit - self.length))
         }

@@ -12,13 +12,12 @@ import NIOCore
 /// if let headers = try reader.read(&buffer) { … }   // nil: more bytes needed
 /// ```
 public struct FieldSectionReader: Sendable {
-    private var parser = FieldSectionParser(kind: .bodyPart)
-    private let configuration: HTTPParserConfiguration
+    private var parser: FieldSectionParser
     private var consumed = 0
 
     /// A reader enforcing `configuration`'s field-line length, section length and field count.
     public init(configuration: HTTPParserConfiguration = HTTPParserConfiguration()) {
-        self.configuration = configuration
+        self.parser = FieldSectionParser(kind: .bodyPart, configuration: configuration)
     }
 
     /// Consumes the complete lines in `buffer`; returns the fields once the section has ended,
@@ -38,7 +37,7 @@ public struct FieldSectionReader: Sendable {
     /// Parses the complete lines in `buffer`; true once the section has ended.
     private mutating func consume(_ buffer: inout ByteBuffer) throws -> Bool {
         let before = buffer.readableBytes
-        let finished = try self.parser.parse(&buffer, base: self.consumed, configuration: self.configuration)
+        let finished = try self.parser.parse(&buffer, base: self.consumed)
         self.consumed += before - buffer.readableBytes
         return finished
     }

@@ -13,11 +13,7 @@ protocol HTTPMessageKind: Sendable {
     static var sectionKind: FieldSectionParser.Kind { get }
 
     /// Parses the start line, without CRLF, that begins at stream offset `base`.
-    func parseStartLine(
-        _ line: UnsafeRawBufferPointer,
-        base: Int,
-        configuration: HTTPParserConfiguration
-    ) throws -> StartLine
+    func parseStartLine(_ line: UnsafeRawBufferPointer, base: Int) throws -> StartLine
 
     /// Builds the head once its field section is complete; `base` is the stream offset just
     /// after the head, where errors about the head as a whole are reported.
@@ -25,8 +21,7 @@ protocol HTTPMessageKind: Sendable {
         _ startLine: consuming StartLine,
         fields: HTTPFields,
         framing: FramingFields,
-        base: Int,
-        configuration: HTTPParserConfiguration
+        base: Int
     ) throws -> (head: Head, framing: HTTPBodyFraming, isUpgrade: Bool)
 }
 
@@ -64,7 +59,7 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
     init(kind: Kind, configuration: HTTPParserConfiguration) {
         self.kind = kind
         self.configuration = configuration
-        self.section = FieldSectionParser(kind: Kind.sectionKind)
+        self.section = FieldSectionParser(kind: Kind.sectionKind, configuration: configuration)
         self.chunked = ChunkedDecoder(configuration: configuration)
     }
 
@@ -130,15 +125,14 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
                 self.phase = .fields
 
             case .fields:
-                guard try self.section.parse(&buffer, base: base, configuration: self.configuration) else {
+                guard try self.section.parse(&buffer, base: base) else {
                     return nil
                 }
                 let made = try self.kind.makeHead(
                     self.startLine.take()!,
                     fields: self.section.takeFields(),
                     framing: self.section.framing,
-                    base: origin + buffer.readerIndex,
-                    configuration: self.configuration
+                    base: origin + buffer.readerIndex
                 )
                 self.upgradeAfterMessage = made.isUpgrade
                 switch made.framing {
@@ -218,11 +212,7 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
                     continue
                 }
                 let lineBytes = UnsafeRawBufferPointer(rebasing: bytes[line])
-                self.startLine = try self.kind.parseStartLine(
-                    lineBytes,
-                    base: base + line.lowerBound,
-                    configuration: self.configuration
-                )
+                self.startLine = try self.kind.parseStartLine(lineBytes, base: base + line.lowerBound)
                 self.section.reset(precedingLength: line.count + 2)
                 return (start, true)
             }

@@ -38,7 +38,7 @@ public struct HTTPRequestParser: NIOSingleStepByteToMessageDecoder, DrainingDeco
 
     /// A parser with the given limits and policies.
     public init(configuration: HTTPParserConfiguration = .init()) {
-        self.decoder = HTTPMessageDecoder(kind: RequestKind(), configuration: configuration)
+        self.decoder = HTTPMessageDecoder(kind: RequestKind(configuration: configuration), configuration: configuration)
     }
 
     /// The limits and policies in force.
@@ -77,15 +77,23 @@ struct RequestKind: HTTPMessageKind {
         var version: HTTPVersion
     }
 
+    /// The settings of the configuration that requests need: which methods pass, whether
+    /// `Host` is required, and the scheme given to origin-form targets.
+    let methods: HTTPParserConfiguration.MethodPolicy
+    let requireHost: Bool
+    let scheme: String
+
+    init(configuration: HTTPParserConfiguration) {
+        self.methods = configuration.methods
+        self.requireHost = configuration.requireHost
+        self.scheme = configuration.scheme
+    }
+
     static var startLinePart: LineTooLong.Part { .requestLine }
     static var sectionKind: FieldSectionParser.Kind { .requestHead }
 
     /// `request-line = method SP request-target SP HTTP-version`.
-    func parseStartLine(
-        _ line: UnsafeRawBufferPointer,
-        base: Int,
-        configuration: HTTPParserConfiguration
-    ) throws -> StartLine {
+    func parseStartLine(_ line: UnsafeRawBufferPointer, base: Int) throws -> StartLine {
         let count = line.count
         func bad(_ message: String, at index: Int, status: HTTPResponse.Status = .badRequest) -> BadStatusLine {
             BadStatusLine(message, line: FieldSectionParser.printable(line), offset: base + index, status: status)
@@ -107,7 +115,7 @@ struct RequestKind: HTTPMessageKind {
         let method: HTTPRequest.Method
         if let registered = HTTPMethodRegistry.method(methodBytes) {
             method = registered
-        } else if configuration.methods == .anyToken {
+        } else if self.methods == .anyToken {
             method = HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self))!
         } else {
             throw BadHTTPMethod(
@@ -140,14 +148,13 @@ struct RequestKind: HTTPMessageKind {
         _ startLine: consuming StartLine,
         fields headerFields: HTTPFields,
         framing fields: FramingFields,
-        base: Int,
-        configuration: HTTPParserConfiguration
+        base: Int
     ) throws -> (head: HTTPRequestHead, framing: HTTPBodyFraming, isUpgrade: Bool) {
         let version = startLine.version
         if fields.hostCount > 1 {
             throw HTTPBadRequest("More than one Host field", offset: base)
         }
-        if configuration.requireHost, version == .http1_1, fields.hostCount == 0 {
+        if self.requireHost, version == .http1_1, fields.hostCount == 0 {
             throw HTTPBadRequest("Missing Host field", offset: base)
         }
         let isConnect = startLine.method == .connect
@@ -165,12 +172,12 @@ struct RequestKind: HTTPMessageKind {
         }
         let keepAlive = version == .http1_1 ? !fields.connectionClose : fields.connectionKeepAlive && !fields.connectionClose
         let isUpgrade = isConnect || (fields.hasUpgrade && fields.connectionUpgrade)
-        let target = startLine.target
+        let form = startLine.target.form
         let request = HTTPRequest(
             method: startLine.method,
-            scheme: target.form == .absolute ? target.scheme : (target.form == .authority ? nil : configuration.scheme),
-            authority: target.authority ?? fields.host,
-            path: target.path,
+            scheme: form == .absolute ? startLine.target.scheme : (form == .authority ? nil : self.scheme),
+            authority: startLine.target.authority ?? fields.host,
+            path: startLine.target.path,
             headerFields: headerFields
         )
         var head = HTTPRequestHead(
@@ -181,9 +188,9 @@ struct RequestKind: HTTPMessageKind {
             isUpgrade: isUpgrade,
             expectsContinue: fields.expectsContinue,
             transferCodings: transferCodings,
-            targetForm: target.form
+            targetForm: form
         )
-        head.absoluteTarget = target.absolute
+        head.absoluteTarget = startLine.target.absolute
         return (head, framing, isUpgrade)
     }
 }

@@ -57,11 +57,7 @@ struct ResponseKind: HTTPMessageKind {
 
     /// `status-line = HTTP-version SP status-code SP [ reason-phrase ]`; the second SP may be
     /// missing when the reason is empty.
-    func parseStartLine(
-        _ line: UnsafeRawBufferPointer,
-        base: Int,
-        configuration: HTTPParserConfiguration
-    ) throws -> StartLine {
+    func parseStartLine(_ line: UnsafeRawBufferPointer, base: Int) throws -> StartLine {
         let count = line.count
         func bad(_ message: String, at index: Int) -> BadStatusLine {
             BadStatusLine(message, line: FieldSectionParser.printable(line), offset: base + index)
@@ -94,8 +90,7 @@ struct ResponseKind: HTTPMessageKind {
         _ startLine: consuming StartLine,
         fields headerFields: HTTPFields,
         framing fields: FramingFields,
-        base: Int,
-        configuration: HTTPParserConfiguration
+        base: Int
     ) throws -> (head: HTTPResponseHead, framing: HTTPBodyFraming, isUpgrade: Bool) {
         let status = startLine.status
         let version = startLine.version

@@ -18,6 +18,9 @@ struct RouterTests {
         app.router.get("/static/{tail:.*}") { request in .text("tail=\(request.matchInfo["tail"]!)") }
         app.router.route(nil, "/any") { request in .text("any \(request.method.rawValue)") }
         app.router.put("/only-put") { _ in .text("put") }
+        // The any-method route registered first still leaves GET (and so HEAD) to its own route.
+        app.router.route(nil, "/mixed") { request in .text("mixed any \(request.method.rawValue)") }
+        app.router.get("/mixed") { _ in .text("mixed get") }
         return app
     }
 
@@ -43,6 +46,10 @@ struct RouterTests {
             #expect(notAllowed.status == .methodNotAllowed)
             #expect(notAllowed.headerFields[.allow] == "GET, HEAD, POST")
             #expect(try await client.execute(.get, "/only-put").headerFields[.allow] == "PUT")
+            #expect(try await client.execute(.get, "/mixed").text == "mixed get")
+            #expect(try await client.execute(.post, "/mixed").text == "mixed any POST")
+            let mixedHead = try await client.execute(.head, "/mixed")
+            #expect(mixedHead.headerFields[.contentLength] == "9", "HEAD goes to the GET route")
         }
     }
 
@@ -69,6 +76,10 @@ struct RouterTests {
         twice.router.get("/a") { _ in .text("") }
         twice.router.get("/a") { _ in .text("") }
         #expect(throws: RouteError.self) { try twice.freeze() }
+        let anyTwice = Application()
+        anyTwice.router.route(nil, "/{tail:.*}") { _ in .text("") }
+        anyTwice.router.route(nil, "/{tail:.*}") { _ in .text("") }
+        #expect(throws: RouteError.self, "the second would never run") { try anyTwice.freeze() }
         let badRegex = Application()
         badRegex.router.get("/a/{x:[}") { _ in .text("") }
         #expect(throws: RouteError.self) { try badRegex.freeze() }
