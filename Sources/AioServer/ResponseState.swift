@@ -44,7 +44,7 @@ final class ResponseState {
     let started: NIODeadline
     /// The status and fields sent, for the access log.
     var status = 0
-    var responseFields: HTTPFields = [:]
+    var responseFields: HTTPFields?
     private var writabilityWaiters: [EventLoopPromise<Void>] = []
     /// The connection closed: nothing will wait for writability again.
     private var connectionGone = false

@@ -1,4 +1,5 @@
 import CoreMetrics
+import HTTPTypes
 import Logging
 import NIOCore
 
@@ -39,7 +40,7 @@ struct ServerObservers: Sendable {
             ),
             status: state.status,
             bodySize: state.headBytes + state.written,
-            responseFields: state.responseFields
+            responseFields: state.responseFields ?? HTTPFields()
         )
         self.accessLogger.info("\(format.render(entry, now: now))")
     }
