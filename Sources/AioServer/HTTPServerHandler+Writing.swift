@@ -283,10 +283,14 @@ extension HTTPServerHandler {
     /// queued, which are flushed after the last of them or as soon as one suspends.
     func write(_ data: IOData, flush: Bool, promise: EventLoopPromise<Void>?) {
         let data = self.wrapOutboundOut(data)
+        if let held = self.heldWrite.take() {
+            self.context.write(held.data, promise: held.promise)
+        }
         if !flush {
             self.context.write(data, promise: promise)
         } else if self.batchingWrites {
-            self.context.write(data, promise: promise)
+            // Held to the end of the read, to go down the pipeline together with its flush.
+            self.heldWrite = (data, promise)
             self.flushPending = true
         } else if self.hasQueuedRequests {
             self.context.write(data, promise: promise)
@@ -310,7 +314,7 @@ extension HTTPServerHandler {
     /// Closes once everything written so far has reached the socket.
     func closeAfterWrites() {
         let promise = self.context.eventLoop.makePromise(of: Void.self)
-        self.context.writeAndFlush(self.wrapOutboundOut(.byteBuffer(ByteBuffer())), promise: promise)
+        self.write(.byteBuffer(ByteBuffer()), flush: true, promise: promise)
         let channel = self.context.channel
         promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
     }

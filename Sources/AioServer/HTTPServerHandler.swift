@@ -98,11 +98,15 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// taken its bytes (at once, for a small response) nothing else holds it, so a keep-alive
     /// connection writes its responses without allocating.
     @exclusivity(unchecked) var spareOutput: ByteBuffer?
+    /// The state of the last response answered on the spot, for the next request.
+    @exclusivity(unchecked) private var spareState: ResponseState?
     /// Set while the requests of one read are handled: responses written meanwhile are flushed
     /// together at its end, one write to the socket for a batch of pipelined requests.
     @exclusivity(unchecked) var batchingWrites = false
     /// A response was written during the batch and waits for its flush.
     @exclusivity(unchecked) var flushPending = false
+    /// The last write of the batch, which goes out with the flush (see ``write(_:flush:promise:)``).
+    @exclusivity(unchecked) var heldWrite: (data: NIOAny, promise: EventLoopPromise<Void>?)?
     /// A flush is scheduled for when the loop next gets control (see ``write(_:flush:promise:)``).
     @exclusivity(unchecked) var flushScheduled = false
     /// Whether pipelined requests wait for the request loop, which answers them next.
@@ -218,7 +222,11 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.readTime = nil
         if self.flushPending {
             self.flushPending = false
-            context.flush()
+            if let held = self.heldWrite.take() {
+                context.writeAndFlush(held.data, promise: held.promise)
+            } else {
+                context.flush()
+            }
         }
     }
 
@@ -301,13 +309,25 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         let method = head.request.method
-        let state = ResponseState(
-            request: head,
-            method: method,
-            sequence: sequence,
-            observed: self.observers.isRecording,
-            logged: self.observers.accessLog != nil
-        )
+        let state: ResponseState
+        if let spare = self.spareState.take() {
+            spare.start(
+                request: head,
+                method: method,
+                sequence: sequence,
+                observed: self.observers.isRecording,
+                logged: self.observers.accessLog != nil
+            )
+            state = spare
+        } else {
+            state = ResponseState(
+                request: head,
+                method: method,
+                sequence: sequence,
+                observed: self.observers.isRecording,
+                logged: self.observers.accessLog != nil
+            )
+        }
         self.pending.append(state)
         if !head.keepAlive || method == .connect {
             state.closeAfter = true
@@ -336,23 +356,25 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Lets the immediate responder answer `request` on the spot, when it has no body, is not an
     /// upgrade, and no earlier response is owed; returns whether the request is taken care of.
     private func answeredImmediately(_ request: ServerRequest, state: ResponseState) -> Bool {
-        guard let responder = self.immediateResponder, self.pending.count == 1, request.body.expectedLength == 0,
-            !request.head.isUpgrade
+        guard self.pending.count == 1, request.body.expectedLength == 0, !request.head.isUpgrade,
+            let answer = self.immediateResponder?.respondImmediately(to: request)
         else { return false }
-        switch responder.respondImmediately(to: request) {
-        case .whole(let response, let body):
+        do {
+            switch answer {
+            case .whole(let response, let body):
+                try self.writeWhole(response, body: body, state: state)
+            case .text(let response, let text):
+                try self.writeWhole(response, text: text, state: state)
+            case .later(let rest):
+                self.enqueue(.rest(rest, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
+                return true
+            }
+            // Written whole: nothing holds the state any more.
+            self.spareState = state
+        } catch {
             // A failed write means the connection is gone; its closing does the rest.
-            try? self.writeWhole(response, body: body, state: state)
-            return true
-        case .text(let response, let text):
-            try? self.writeWhole(response, text: text, state: state)
-            return true
-        case .later(let rest):
-            self.enqueue(.rest(rest, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
-            return true
-        case nil:
-            return false
         }
+        return true
     }
 
     private func receivedBody(_ bytes: ByteBuffer) {
@@ -538,7 +560,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state.continueSent = true
         var buffer = self.context.channel.allocator.buffer(capacity: 25)
         buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
-        self.context.writeAndFlush(self.wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        self.write(.byteBuffer(buffer), flush: true, promise: nil)
     }
 
     // MARK: Shutdown and timers

@@ -18,16 +18,18 @@ enum ResponseFraming: Sendable, Equatable {
 /// event loop.
 final class ResponseState {
     /// The request was `HEAD`: the response has no body.
-    let isHeadRequest: Bool
+    private(set) var isHeadRequest = false
     /// The request's HTTP version.
-    let version: HTTPVersion
+    private(set) var version = HTTPVersion.http1_1
     /// How the request's body is delimited.
-    let requestFraming: HTTPBodyFraming
+    private(set) var requestFraming = HTTPBodyFraming.empty
     /// The request asked for `100 Continue`.
-    let expectsContinue: Bool
+    private(set) var expectsContinue = false
     /// The whole request head, kept only for the access log.
-    let loggedRequest: HTTPRequestHead?
-    let sequence: Int
+    private(set) var loggedRequest: HTTPRequestHead?
+    private(set) var sequence = 0
+    /// When the request arrived.
+    private(set) var started = NIODeadline.uptimeNanoseconds(0)
     /// Close the connection once this response is written.
     var closeAfter = false
     /// The request asked to switch protocols and the parser waits for the answer.
@@ -40,8 +42,6 @@ final class ResponseState {
     var written = 0
     /// Bytes of the status line and fields.
     var headBytes = 0
-    /// When the request arrived.
-    let started: NIODeadline
     /// The status and fields sent, for the access log.
     var status = 0
     var responseFields: HTTPFields?
@@ -49,9 +49,15 @@ final class ResponseState {
     /// The connection closed: nothing will wait for writability again.
     private var connectionGone = false
 
-    /// The state of the response to `request` (whose method is `method`); `observed` keeps the time it arrived, and the
-    /// head too with `logged`, for the metrics and the access log.
+    /// The state of the response to `request` (whose method is `method`); `observed` keeps the
+    /// time it arrived, and the head too with `logged`, for the metrics and the access log.
     init(request: borrowing HTTPRequestHead, method: HTTPRequest.Method, sequence: Int, observed: Bool, logged: Bool) {
+        self.start(request: request, method: method, sequence: sequence, observed: observed, logged: logged)
+    }
+
+    /// Makes this the state of a new response, as `init` does: a connection reuses the state of a
+    /// response it answered on the spot, which nothing else holds once written.
+    func start(request: borrowing HTTPRequestHead, method: HTTPRequest.Method, sequence: Int, observed: Bool, logged: Bool) {
         self.isHeadRequest = method == .head
         self.version = request.version
         self.requestFraming = request.framing
@@ -59,6 +65,18 @@ final class ResponseState {
         self.loggedRequest = logged ? copy request : nil
         self.sequence = sequence
         self.started = observed ? .now() : .uptimeNanoseconds(0)
+        self.closeAfter = false
+        self.upgradeRequested = false
+        self.continueSent = false
+        self.headWritten = false
+        self.finished = false
+        self.framing = .none
+        self.written = 0
+        self.headBytes = 0
+        self.status = 0
+        self.responseFields = nil
+        self.writabilityWaiters = []
+        self.connectionGone = false
     }
 
     /// A future that completes when the socket takes writes again, failed at once once the
