@@ -144,18 +144,20 @@ struct FieldSectionParser: Sendable {
                 Self.printable(nameBytes)
             }
         }
+        if role == .host, self.kind == .requestHead {
+            // The first Host has passed `record`'s check, which admits ASCII only: its value is
+            // the authority as it stands, with no field made for it.
+            if self.framing.host == nil {
+                self.framing.host = String(decoding: value, as: UTF8.self)
+            }
+            return
+        }
         let name = known?.name ?? HTTPField.Name(String(decoding: nameBytes, as: UTF8.self))!
         let field: HTTPField
         if highBits == 0 {
             field = HTTPField(name: name, value: String(decoding: value, as: UTF8.self))
         } else {
             field = HTTPField(name: name, value: value)
-        }
-        if role == .host, self.kind == .requestHead {
-            if self.framing.host == nil {
-                self.framing.host = field.value
-            }
-            return
         }
         if self.fields.isEmpty {
             // One allocation for a typical head instead of growing through 1, 2, 4, 8, 16; a
