@@ -219,6 +219,9 @@ extension ByteBuffer {
 extension String {
     /// Runs `body` over the UTF-8 bytes, copying only a string that is not contiguous.
     func withContiguousUTF8<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        if let result = self.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
         var copy = self
         return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
@@ -306,8 +309,7 @@ struct RawWriter {
 
     @inline(__always)
     mutating func append(string: String) {
-        var string = string
-        string.withUTF8 { self.append(bytes: UnsafeRawBufferPointer($0)) }
+        string.withContiguousUTF8 { self.append(bytes: $0) }
     }
 
     mutating func append(decimal value: Int) {
