@@ -171,18 +171,13 @@ struct CompiledRouter: Sendable {
             return true
         }
 
+        /// The route for `method`: its own, else GET's for HEAD, else the any-method one.
         func handler(for method: HTTPRequest.Method) -> (RouteHandler, String?)? {
-            var get: Route?
-            for route in self.routes {
-                if route.method == method { return (route.handler, route.name) }
-                if route.method == .get { get = route }
-                if route.method == nil {
-                    if method == .head, let get { return (get.handler, get.name) }
-                    return (route.handler, route.name)
-                }
-            }
-            if method == .head, let get { return (get.handler, get.name) }
-            return nil
+            let route =
+                self.routes.first { $0.method == method }
+                ?? (method == .head ? self.routes.first { $0.method == .get } : nil)
+                ?? self.routes.last.flatMap { $0.method == nil ? $0 : nil }
+            return route.map { ($0.handler, $0.name) }
         }
 
         var allowed: [HTTPRequest.Method] {
