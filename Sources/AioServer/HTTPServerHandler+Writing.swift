@@ -198,8 +198,13 @@ extension HTTPServerHandler {
     private func checkWritable(_ state: ResponseState) throws {
         guard !self.closed else { throw ConnectionClosed() }
         guard !state.headWritten else { throw ResponseAlreadyWritten() }
-        precondition(self.pending.first === state, "responses are written in request order")
+        precondition(self.isOldestPending(state), "responses are written in request order")
     }
+    /// Whether `state` is the oldest response still owed.
+    func isOldestPending(_ state: ResponseState) -> Bool {
+        !state.finished && state.sequence == self.oldestPending && !self.pending.isEmpty
+    }
+
     /// Decides framing and persistence of `response` (status code `status`) to the oldest owed request, and the fields
     /// the server writes in place of the response's own (`Content-Length` or chunked,
     /// `Connection`, `Date`, `Server`).
@@ -341,8 +346,9 @@ extension HTTPServerHandler {
 
     /// The oldest owed response is complete: closes or carries on.
     func responseFinished(_ state: ResponseState) {
-        guard let first = self.pending.first, first === state else { return }
+        guard self.isOldestPending(state) else { return }
         self.pending.removeFirst()
+        self.oldestPending += 1
         state.finished = true
         self.observers.requestFinished(state, remoteAddress: self.connectionInfo.remoteAddress)
         if state.closeAfter {

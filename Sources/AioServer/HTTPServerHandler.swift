@@ -54,6 +54,9 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var queueFinished = false
     /// Responses owed, oldest first.
     @exclusivity(unchecked) var pending = CircularBuffer<ResponseState>(initialCapacity: 4)
+    /// The sequence number of the oldest owed response: requests are numbered as they come and
+    /// answered in order. (Comparing numbers costs no reference count, unlike reading the queue.)
+    @exclusivity(unchecked) var oldestPending = 0
     @exclusivity(unchecked) private var receiving: Receiving?
 
     /// When the body of request `sequence` is still arriving: the bytes still to come, or nil
@@ -197,6 +200,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.finishQueue()
         for state in self.pending { state.connectionClosed() }
         self.pending.removeAll()
+        self.oldestPending = self.nextSequence
         context.fireChannelInactive()
     }
 
@@ -209,9 +213,6 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         self.batchingWrites = true
         self.idleDeadline = nil
-        if self.headDeadline == nil, self.parser.isIdle, self.receiving == nil {
-            self.startHeadTimer()
-        }
         if self.input.readableBytes == 0 {
             self.input = bytes
         } else {
@@ -296,18 +297,26 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // nothing else holds it.
             self.input = ByteBuffer()
         }
+        // Part of a head is in and waits for the client: from now on it has to be complete in
+        // time. (A head read whole never starts the timer; requests held back while the
+        // handler catches up wait for us, not for the client.)
+        if self.headDeadline == nil, self.receiving == nil, !self.pausedForRequests, !self.stopReading, !self.upgraded,
+            self.input.readableBytes > 0 || !self.parser.isIdle
+        {
+            self.startHeadTimer()
+        }
     }
 
     private func received(_ head: consuming HTTPRequestHead) {
         self.headDeadline = nil
-        let sequence = self.nextSequence
-        self.nextSequence += 1
         if let limit = self.configuration.maxRequestBodySize, case .contentLength(let length) = head.framing,
             length > limit
         {
             self.refuse(PayloadTooLarge(limit: limit))
             return
         }
+        let sequence = self.nextSequence
+        self.nextSequence += 1
         let method = head.request.method
         let state: ResponseState
         if let spare = self.spareState.take() {
@@ -348,7 +357,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.receiving = Receiving(sequence: sequence, source: made.source, expectsContinue: head.expectsContinue)
             self.startBodyTimer()
         }
-        let request = ServerRequest(head: head, body: body, connection: self.connectionInfo)
+        let request = ServerRequest(head: head, method: method, body: body, connection: self.connectionInfo)
         if self.answeredImmediately(request, state: state) { return }
         self.enqueue(.request(request, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
     }

@@ -74,8 +74,8 @@ final class ResponseState {
         self.written = 0
         self.headBytes = 0
         self.status = 0
-        self.responseFields = nil
-        self.writabilityWaiters = []
+        if self.responseFields != nil { self.responseFields = nil }
+        if !self.writabilityWaiters.isEmpty { self.writabilityWaiters = [] }
         self.connectionGone = false
     }
 

@@ -10,11 +10,14 @@ public struct ServerRequest: Sendable {
     @usableFromInline
     final class Storage: Sendable {
         @usableFromInline let head: HTTPRequestHead
+        /// The head's method, read once: `HTTPRequest` makes it anew from its field each time.
+        @usableFromInline let method: HTTPRequest.Method
         @usableFromInline let body: RequestBody
         @usableFromInline let connection: ConnectionInfo
 
-        init(head: HTTPRequestHead, body: RequestBody, connection: ConnectionInfo) {
+        init(head: HTTPRequestHead, method: HTTPRequest.Method, body: RequestBody, connection: ConnectionInfo) {
             self.head = head
+            self.method = method
             self.body = body
             self.connection = connection
         }
@@ -25,25 +28,35 @@ public struct ServerRequest: Sendable {
 
     /// A request from its parts, as servers and in-process tests make them.
     public init(head: HTTPRequestHead, body: RequestBody = .empty, connection: ConnectionInfo = .init()) {
-        self.storage = Storage(head: head, body: body, connection: connection)
+        self.init(head: head, method: head.request.method, body: body, connection: connection)
+    }
+
+    /// A request whose head's method the server has read already.
+    init(head: HTTPRequestHead, method: HTTPRequest.Method, body: RequestBody, connection: ConnectionInfo) {
+        self.storage = Storage(head: head, method: method, body: body, connection: connection)
     }
 
     /// Method, target, header fields, version and framing.
     public var head: HTTPRequestHead {
         @inlinable get { self.storage.head }
-        set { self.storage = Storage(head: newValue, body: self.body, connection: self.connection) }
+        set { self = ServerRequest(head: newValue, body: self.body, connection: self.connection) }
+    }
+
+    /// The request's method (the head's).
+    public var method: HTTPRequest.Method {
+        @inlinable get { self.storage.method }
     }
 
     /// The body, read as it arrives.
     public var body: RequestBody {
         @inlinable get { self.storage.body }
-        set { self.storage = Storage(head: self.head, body: newValue, connection: self.connection) }
+        set { self = ServerRequest(head: self.head, method: self.method, body: newValue, connection: self.connection) }
     }
 
     /// The connection.
     public var connection: ConnectionInfo {
         @inlinable get { self.storage.connection }
-        set { self.storage = Storage(head: self.head, body: self.body, connection: newValue) }
+        set { self = ServerRequest(head: self.head, method: self.method, body: self.body, connection: newValue) }
     }
 
     /// The swift-http-types request.

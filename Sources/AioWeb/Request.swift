@@ -52,7 +52,7 @@ public struct Request: Sendable {
     }
 
     /// The method.
-    public var method: HTTPRequest.Method { self.head.request.method }
+    public var method: HTTPRequest.Method { self.server.method }
     /// The header fields (without `Host`, which is ``host``).
     public var headers: HTTPFields { self.head.request.headerFields }
     /// The HTTP version.

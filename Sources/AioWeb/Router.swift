@@ -196,6 +196,10 @@ struct CompiledRouter: Sendable {
     }
 
     private var staticResources: [String: Resource] = [:]
+    /// The static paths and their resources again, side by side, when they are few: scanning a
+    /// handful of short paths costs less than hashing the request's path.
+    private var fewStaticPaths: [String]?
+    private var fewStaticResources: [Resource] = []
     private var dynamicResources: [Resource] = []
     private let subapps: [(prefix: String, app: FrozenApplication)]
 
@@ -223,13 +227,22 @@ struct CompiledRouter: Sendable {
                 self.dynamicResources.append(resource)
             }
         }
+        if self.staticResources.count <= 8 {
+            self.fewStaticPaths = Array(self.staticResources.keys)
+            self.fewStaticResources = Array(self.staticResources.values)
+        }
+    }
+
+    private func staticResource(_ path: String) -> Resource? {
+        guard let paths = self.fewStaticPaths else { return self.staticResources[path] }
+        return paths.firstIndex(of: path).map { self.fewStaticResources[$0] }
     }
 
     /// Matches `method` on `rawPath` (percent-encoded, without query).
     func resolve(_ method: HTTPRequest.Method, rawPath: String) -> Resolution {
         var allowed: [HTTPRequest.Method] = []
         let decodedPath = FormEncoding.percentDecode(rawPath)
-        if let resource = self.staticResources[decodedPath] {
+        if let resource = self.staticResource(decodedPath) {
             if let (handler, name) = resource.handler(for: method) {
                 return .route(handler, matchInfo: [:], name: name)
             }

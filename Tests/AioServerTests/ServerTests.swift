@@ -248,6 +248,22 @@ struct ServerTests {
             #expect(try await connection.readToEnd().readableBytes == 0)
         }
     }
+
+    /// A head cut short behind a whole request in the same read is held to the deadline too.
+    @Test(.timeLimit(.minutes(1))) func slowHeadBehindAWholeRequestTimesOut() async throws {
+        var configuration = ServerConfiguration()
+        configuration.headReadTimeout = .milliseconds(100)
+        configuration.idleTimeout = .seconds(600)
+        try await withTestServer(responder: TestResponder(), configuration: configuration) { server in
+            let connection = try await server.connect()
+            try await connection.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\nGET /second HTTP/1.1\r\nHost:")
+            #expect(try await connection.readResponse().status == .ok)
+            // Then a 408 for the unfinished head, or the close alone if the deadline passed
+            // before the first response was out.
+            let rest = String(buffer: try await connection.readToEnd())
+            #expect(rest.isEmpty || rest.hasPrefix("HTTP/1.1 408 "), "got \(rest.debugDescription)")
+        }
+    }
 }
 
 /// Answers `/gate` once the test opens `release`, anything else at once; with the path.
