@@ -287,21 +287,20 @@ extension HTTPServerHandler {
     /// responses to the requests of the read being handled, or to pipelined requests already
     /// queued, which are flushed after the last of them or as soon as one suspends.
     func write(_ data: IOData, flush: Bool, promise: EventLoopPromise<Void>?) {
-        let data = self.wrapOutboundOut(data)
         if let held = self.heldWrite.take() {
-            self.context.write(held.data, promise: held.promise)
+            self.context.write(self.wrapOutboundOut(held.data), promise: held.promise)
         }
         if !flush {
-            self.context.write(data, promise: promise)
+            self.context.write(self.wrapOutboundOut(data), promise: promise)
         } else if self.batchingWrites {
             // Held to the end of the read, to go down the pipeline together with its flush.
             self.heldWrite = (data, promise)
             self.flushPending = true
         } else if self.hasQueuedRequests {
-            self.context.write(data, promise: promise)
+            self.context.write(self.wrapOutboundOut(data), promise: promise)
             self.scheduleFlush()
         } else {
-            self.context.writeAndFlush(data, promise: promise)
+            self.context.writeAndFlush(self.wrapOutboundOut(data), promise: promise)
         }
     }
 

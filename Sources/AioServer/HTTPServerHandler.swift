@@ -38,9 +38,11 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     let connectionInfo: ConnectionInfo
     let logger: Logger
     let observers: ServerObservers
-    /// The responder asked to answer bodiless requests right where they are parsed, when handlers
-    /// run on the event loop.
-    let immediateResponder: (any HTTPResponder)?
+    /// The responder's ``HTTPResponder/respondImmediately(to:)``, asked to answer bodiless
+    /// requests right where they are parsed when handlers run on the event loop. Kept as a
+    /// closure: calling through a stored optional existential copies and destroys it through
+    /// runtime type metadata on every request.
+    let respondImmediately: (@Sendable (ServerRequest) -> ImmediateResponse?)?
     // The state below belongs to the connection's event loop and no method of the handler
     // passes a property inout to code that reaches the handler again: its dynamic exclusivity
     // checks (a thread-local access set, per access) are left out, 14 per request, ~2% of a
@@ -109,7 +111,10 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// A response was written during the batch and waits for its flush.
     @exclusivity(unchecked) var flushPending = false
     /// The last write of the batch, which goes out with the flush (see ``write(_:flush:promise:)``).
-    @exclusivity(unchecked) var heldWrite: (data: NIOAny, promise: EventLoopPromise<Void>?)?
+    ///
+    /// Held as `IOData`, wrapped for the pipeline only when it goes: a held `NIOAny` (an
+    /// existential inside) is copied and destroyed through runtime type metadata.
+    @exclusivity(unchecked) var heldWrite: (data: IOData, promise: EventLoopPromise<Void>?)?
     /// A flush is scheduled for when the loop next gets control (see ``write(_:flush:promise:)``).
     @exclusivity(unchecked) var flushScheduled = false
     /// Whether pipelined requests wait for the request loop, which answers them next.
@@ -128,7 +133,11 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.connectionInfo = connectionInfo
         self.logger = logger
         self.observers = observers
-        self.immediateResponder = immediateResponder
+        if let immediateResponder {
+            self.respondImmediately = { request in immediateResponder.respondImmediately(to: request) }
+        } else {
+            self.respondImmediately = nil
+        }
         var parser = configuration.parser
         parser.scheme = connectionInfo.isSecure ? "https" : "http"
         self.parser = HTTPRequestParser(configuration: parser)
@@ -224,7 +233,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if self.flushPending {
             self.flushPending = false
             if let held = self.heldWrite.take() {
-                context.writeAndFlush(held.data, promise: held.promise)
+                context.writeAndFlush(self.wrapOutboundOut(held.data), promise: held.promise)
             } else {
                 context.flush()
             }
@@ -366,10 +375,10 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// upgrade, and no earlier response is owed; returns whether the request is taken care of.
     private func answeredImmediately(_ request: ServerRequest, state: ResponseState) -> Bool {
         guard self.pending.count == 1, request.body.expectedLength == 0, !request.head.isUpgrade,
-            let answer = self.immediateResponder?.respondImmediately(to: request)
+            let answer = self.respondImmediately?(request)
         else { return false }
         do {
-            switch answer {
+            switch consume answer {
             case .whole(let response, let body):
                 try self.writeWhole(response, body: body, state: state)
             case .text(let response, let text):

@@ -62,7 +62,11 @@ final class ResponseState {
         self.version = request.version
         self.requestFraming = request.framing
         self.expectsContinue = request.expectsContinue
-        self.loggedRequest = logged ? copy request : nil
+        if logged {
+            self.loggedRequest = copy request
+        } else if self.loggedRequest != nil {
+            self.loggedRequest = nil
+        }
         self.sequence = sequence
         self.started = observed ? .now() : .uptimeNanoseconds(0)
         self.closeAfter = false

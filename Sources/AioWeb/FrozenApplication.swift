@@ -81,27 +81,33 @@ public struct FrozenApplication: Sendable {
         return response
     }
 
-    /// Answers `request` without suspending when its route has a synchronous handler (a 404 or
-    /// 405 as well); nil when it needs ``process(_:)``. Only for an application that
-    /// ``runsHandlersAlone``.
-    func processImmediately(_ request: consuming Request) -> Response? {
+    /// Answers `request` (from `server`) without suspending when its route has a synchronous
+    /// handler (a 404 or 405 as well); nil when it needs ``process(_:)``. Only for an
+    /// application that ``runsHandlersAlone``.
+    func processImmediately(_ request: consuming Request, server: ServerRequest) -> ImmediateResponse? {
+        // The response stays a plain local, never an optional: an optional response is destroyed
+        // through type metadata, a cost every request would pay.
+        let response: Response
         switch self.router.resolve(request.method, rawPath: request.rawPath) {
         case .route(let handler, let matchInfo, let name):
             guard let immediate = handler.immediate else { return nil }
-            request.matchInfo = matchInfo
-            request.routeName = name
+            // Set only when there is something to set: replacing the empty defaults costs their
+            // destruction through type metadata.
+            if !matchInfo.isEmpty { request.matchInfo = matchInfo }
+            if name != nil { request.routeName = name }
             do {
-                return try immediate(request)
+                response = try immediate(request)
             } catch {
-                return self.errorResponse(error, for: request)
+                response = self.errorResponse(error, for: request)
             }
         case .methodNotAllowed(let allowed):
-            return self.errorResponse(HTTPMethodNotAllowed(method: request.method, allowedMethods: allowed), for: request)
+            response = self.errorResponse(HTTPMethodNotAllowed(method: request.method, allowedMethods: allowed), for: request)
         case .notFound:
-            return self.errorResponse(HTTPNotFound(), for: request)
+            response = self.errorResponse(HTTPNotFound(), for: request)
         case .subapp:
             return nil
         }
+        return ApplicationResponder.immediate(response, for: server)
     }
 
     private func errorResponse(_ error: any Error, for request: Request) -> Response {
@@ -140,9 +146,13 @@ public struct ApplicationResponder: HTTPResponder {
 
     /// Answers with a synchronous route handler on the spot (see ``SynchronousHandler``).
     public func respondImmediately(to request: ServerRequest) -> ImmediateResponse? {
-        guard self.frozen.runsHandlersAlone,
-            let response = self.frozen.processImmediately(Request(request, app: self.frozen.application))
-        else { return nil }
+        guard self.frozen.runsHandlersAlone else { return nil }
+        return self.frozen.processImmediately(Request(request, app: self.frozen.application), server: request)
+    }
+
+    /// `response` to `request` as the server writes it on the spot: text and buffered bodies
+    /// whole, streams and protocol switches on the request loop.
+    static func immediate(_ response: Response, for request: ServerRequest) -> ImmediateResponse {
         if case .text(let text) = response.content {
             return .text(response.httpResponse, body: text)
         }

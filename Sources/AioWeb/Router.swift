@@ -173,11 +173,13 @@ struct CompiledRouter: Sendable {
 
         /// The route for `method`: its own, else GET's for HEAD, else the any-method one.
         func handler(for method: HTTPRequest.Method) -> (RouteHandler, String?)? {
-            let route =
-                self.routes.first { $0.method == method }
-                ?? (method == .head ? self.routes.first { $0.method == .get } : nil)
-                ?? self.routes.last.flatMap { $0.method == nil ? $0 : nil }
-            return route.map { ($0.handler, $0.name) }
+            // Found by index: an optional route in between is destroyed through type metadata.
+            guard
+                let index = self.routes.firstIndex(where: { $0.method == method })
+                    ?? (method == .head ? self.routes.firstIndex { $0.method == .get } : nil)
+                    ?? self.routes.indices.last.flatMap({ self.routes[$0].method == nil ? $0 : nil })
+            else { return nil }
+            return (self.routes[index].handler, self.routes[index].name)
         }
 
         var allowed: [HTTPRequest.Method] {

@@ -47,25 +47,37 @@ public struct HTTPRequestParser: NIOSingleStepByteToMessageDecoder, DrainingDeco
     /// Bytes consumed since the first one: the stream offset of the next unread byte.
     public var consumedBytes: Int { self.decoder.consumed }
 
+    // The two states below are stored, not computed from the decoder: a server keeps its parser
+    // in a class, and reading a computed property of it from another module copies the whole
+    // parser first (hundreds of bytes and their reference counts, several times a request).
+
     /// Whether the parser stopped after an upgrade request and leaves the rest of the input alone.
-    public var isUpgraded: Bool { self.decoder.isUpgraded }
+    public private(set) var isUpgraded = false
 
     /// Whether the parser sits between requests with no partial request buffered.
-    public var isIdle: Bool { self.decoder.isIdle }
+    public private(set) var isIdle = true
 
     /// Decodes the next event, or returns nil when more bytes are needed (or after an upgrade).
     public mutating func decode(buffer: inout ByteBuffer) throws -> InboundOut? {
-        try self.decoder.decode(buffer: &buffer)
+        defer { self.updateState() }
+        return try self.decoder.decode(buffer: &buffer)
     }
 
     /// Like ``decode(buffer:)`` at end of input: a request cut short is an ``IncompleteMessage``.
     public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> InboundOut? {
-        try self.decoder.decodeLast(buffer: &buffer, seenEOF: seenEOF)
+        defer { self.updateState() }
+        return try self.decoder.decodeLast(buffer: &buffer, seenEOF: seenEOF)
     }
 
     /// Goes on parsing HTTP after an upgrade request the server chose not to honour.
     public mutating func resume() {
         self.decoder.resume()
+        self.updateState()
+    }
+
+    private mutating func updateState() {
+        self.isUpgraded = self.decoder.isUpgraded
+        self.isIdle = self.decoder.isIdle
     }
 }
 

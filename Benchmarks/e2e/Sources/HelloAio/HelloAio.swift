@@ -12,7 +12,24 @@ import NIOCore
 enum HelloAio {
     struct Message: Codable { var message: String }
 
-    static func main() async throws {
+    /// The server runs in a detached task while the main thread waits on a semaphore, not in
+    /// an async `main`: valgrind (callgrind counts instructions per request) cannot run a
+    /// process whose main thread parks in libdispatch's `sigsuspend`.
+    static func main() {
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do {
+                try await self.serve()
+            } catch {
+                print("HelloAio: \(error)")
+                exit(1)
+            }
+            done.signal()
+        }
+        done.wait()
+    }
+
+    static func serve() async throws {
         let arguments = CommandLine.arguments
         let port = Int(arguments[1])!
         let threads = Int(arguments[2])!
