@@ -6,8 +6,10 @@ import NIOCore
 extension HTTPServerHandler {
     /// Writes a whole response with a buffered body.
     func writeWhole(_ response: HTTPResponse, body: ByteBuffer, state: ResponseState) throws {
-        try self.writeWhole(response, bodyLength: body.readableBytes, state: state) { buffer in
-            buffer.writeImmutableBuffer(body)
+        try self.writeWhole(response, bodyLength: body.readableBytes, state: state) { buffer, status, fields, inline in
+            let headLength = buffer.writeResponseHead(response, status: status, serverFields: fields)
+            if inline { buffer.writeImmutableBuffer(body) }
+            return headLength
         } separately: {
             body
         }
@@ -15,20 +17,23 @@ extension HTTPServerHandler {
 
     /// Writes a whole response with `text` in UTF-8 as its body.
     func writeWhole(_ response: HTTPResponse, text: String, state: ResponseState) throws {
-        try self.writeWhole(response, bodyLength: text.utf8.count, state: state) { buffer in
-            buffer.writeString(text)
+        try self.writeWhole(response, bodyLength: text.utf8.count, state: state) { buffer, status, fields, inline in
+            inline
+                ? buffer.writeResponse(response, status: status, serverFields: fields, text: text)
+                : buffer.writeResponseHead(response, status: status, serverFields: fields)
         } separately: {
             ByteBuffer(string: text)
         }
     }
 
-    /// Writes a whole response whose body of `bodyLength` bytes `append` writes into the head's
-    /// buffer when small, and `separately` gives as a buffer of its own when large.
+    /// Writes a whole response whose body of `bodyLength` bytes `write` puts into the head's
+    /// buffer after the head when small (`inline`), and `separately` gives as a buffer of its own
+    /// when large; `write` returns the length of the head.
     private func writeWhole(
         _ response: HTTPResponse,
         bodyLength: Int,
         state: ResponseState,
-        append: (inout ByteBuffer) -> Void,
+        write: (inout ByteBuffer, HTTPResponse.Status, ServerFields, _ inline: Bool) -> Int,
         separately: () -> ByteBuffer
     ) throws {
         try self.checkWritable(state)
@@ -37,11 +42,8 @@ extension HTTPServerHandler {
         state.headWritten = true
         let inline = framing != .none && bodyLength <= 16384
         var buffer = self.takeHeadBuffer(for: response, extra: inline ? bodyLength : 0)
-        state.headBytes = buffer.writeResponseHead(response, status: status, serverFields: fields)
-        if framing == .none {
-            self.write(.byteBuffer(buffer), flush: true, promise: nil)
-        } else if inline {
-            append(&buffer)
+        state.headBytes = write(&buffer, status, fields, inline)
+        if framing == .none || inline {
             self.write(.byteBuffer(buffer), flush: true, promise: nil)
         } else {
             self.write(.byteBuffer(buffer), flush: false, promise: nil)
@@ -333,8 +335,9 @@ extension HTTPServerHandler {
     func takeHeadBuffer(for response: HTTPResponse, extra: Int) -> ByteBuffer {
         let capacity = 256 + response.headerFields.count * 48 + extra
         guard var buffer = self.spareOutput.take() else { return self.allocator.buffer(capacity: capacity) }
-        // Allocates only when the storage is still shared or too small.
-        buffer.clear(minimumCapacity: capacity)
+        // Allocates only when the storage is still shared; the write that follows makes room
+        // when it is too small.
+        buffer.clear()
         return buffer
     }
 

@@ -64,7 +64,7 @@ final class ResponseState {
         self.expectsContinue = request.expectsContinue
         if logged {
             self.loggedRequest = copy request
-        } else if self.loggedRequest != nil {
+        } else if case .some = self.loggedRequest {
             self.loggedRequest = nil
         }
         self.sequence = sequence

@@ -84,96 +84,65 @@ extension ByteBuffer {
         version: HTTPVersion = .http1_1,
         serverFields: ServerFields
     ) -> Int {
-        let start = self.writerIndex
-        self.writeStatusLine(code: status.code, reason: status.reasonPhrase, version: version)
-        var hasDate = false
-        var hasServer = false
-        for field in response.headerFields {
-            switch ServerFields.role(of: field.name) {
-            case .contentLength where serverFields.replacesFraming, .transferEncoding where serverFields.replacesFraming:
-                continue
-            case .connection where serverFields.connection != nil: continue
-            case .date: hasDate = true
-            case .server: hasServer = true
-            default: break
-            }
-            self.writeField(field)
-        }
-        self.writeServerFields(serverFields, date: !hasDate, server: !hasServer)
-        return self.writerIndex - start
+        self.writeResponse(response, status: status, version: version, serverFields: serverFields, text: nil)
     }
 
-    /// `HTTP/x.y code reason` and CRLF; an empty reason becomes the standard one for the code.
-    private mutating func writeStatusLine(code: Int, reason: String, version: HTTPVersion) {
-        let reason = reason.isEmpty ? ReasonPhrase.standard(for: code) ?? "" : reason
-        self.writeWithUnsafeMutableBytes(minimumWritableBytes: 15 + reason.utf8.count) { raw in
+    /// Writes a whole response: its head as ``writeResponseHead(_:status:version:serverFields:)``
+    /// does, then `text` in UTF-8 as its body, in one pass into the buffer (a server answering
+    /// with a short text). Returns the length of the head.
+    @discardableResult
+    public mutating func writeResponse(
+        _ response: HTTPResponse,
+        status: HTTPResponse.Status,
+        version: HTTPVersion = .http1_1,
+        serverFields: ServerFields,
+        text: String
+    ) -> Int {
+        self.writeResponse(response, status: status, version: version, serverFields: serverFields, text: .some(text))
+    }
+
+    /// Writes the head, and `text` after it when given, with one reservation of room and one
+    /// write into the buffer: each `ByteBuffer` write costs checks worth more than a short head.
+    private mutating func writeResponse(
+        _ response: HTTPResponse,
+        status: HTTPResponse.Status,
+        version: HTTPVersion,
+        serverFields: ServerFields,
+        text: String?
+    ) -> Int {
+        let code = status.code
+        let reason = status.reasonPhrase.isEmpty ? ReasonPhrase.standard(for: code) ?? "" : status.reasonPhrase
+        let fields = response.headerFields
+        var room = 15 + reason.utf8.count + serverFields.room + (text?.utf8.count ?? 0)
+        for field in fields {
+            room += field.name.rawName.utf8.count + field.withUnsafeBytesOfValue { $0.count } + 4
+        }
+        var headLength = 0
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { raw in
             var out = RawWriter(base: raw.baseAddress!)
-            out.append("HTTP/")
-            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.major))
-            out.append(byte: UInt8(ascii: "."))
-            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.minor))
-            out.append(byte: HTTPByte.sp)
-            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + code / 100))
-            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))
-            out.append(byte: UInt8(truncatingIfNeeded: 0x30 + code % 10))
-            out.append(byte: HTTPByte.sp)
-            // The reason phrase is ISO Latin 1; swift-http-types has already replaced anything else.
-            for scalar in reason.unicodeScalars { out.append(byte: UInt8(truncatingIfNeeded: scalar.value)) }
-            out.append("\r\n")
-            return out.count
-        }
-    }
-
-    /// `name: value` and CRLF.
-    private mutating func writeField(_ field: HTTPField) {
-        let name = field.name.rawName
-        _ = field.withUnsafeBytesOfValue { value in
-            self.writeWithUnsafeMutableBytes(minimumWritableBytes: name.utf8.count + value.count + 4) { raw in
-                var out = RawWriter(base: raw.baseAddress!)
-                out.append(string: name)
+            out.appendStatusLine(code: code, reason: reason, version: version)
+            var hasDate = false
+            var hasServer = false
+            for field in fields {
+                switch ServerFields.role(of: field.name) {
+                case .contentLength where serverFields.replacesFraming, .transferEncoding where serverFields.replacesFraming:
+                    continue
+                case .connection where serverFields.connection != nil: continue
+                case .date: hasDate = true
+                case .server: hasServer = true
+                default: break
+                }
+                out.append(string: field.name.rawName)
                 out.append(": ")
-                out.append(bytes: UnsafeRawBufferPointer(value))
-                out.append("\r\n")
-                return out.count
-            }
-        }
-    }
-
-    /// The server's framing and `Connection`, `Date` and `Server` when asked, and the empty line.
-    private mutating func writeServerFields(_ fields: ServerFields, date writesDate: Bool, server writesServer: Bool) {
-        let date = writesDate ? fields.date : nil
-        let server = writesServer ? fields.server : nil
-        let capacity = 64 + (fields.connection?.utf8.count ?? 0) + (date?.utf8.count ?? 0) + (server?.utf8.count ?? 0)
-        self.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { raw in
-            var out = RawWriter(base: raw.baseAddress!)
-            switch fields.framing {
-            case .contentLength(let length):
-                out.append("Content-Length: ")
-                out.append(decimal: length)
-                out.append("\r\n")
-            case .chunked:
-                out.append("Transfer-Encoding: chunked\r\n")
-            case .none, .asIs:
-                break
-            }
-            if let connection = fields.connection {
-                out.append("Connection: ")
-                out.append(string: connection)
+                field.withUnsafeBytesOfValue { out.append(bytes: UnsafeRawBufferPointer($0)) }
                 out.append("\r\n")
             }
-            if let date {
-                out.append("Date: ")
-                out.append(string: date)
-                out.append("\r\n")
-            }
-            if let server {
-                out.append("Server: ")
-                out.append(string: server)
-                out.append("\r\n")
-            }
-            out.append("\r\n")
+            out.appendServerFields(serverFields, date: !hasDate, server: !hasServer)
+            headLength = out.count
+            if let text { out.append(string: text) }
             return out.count
         }
+        return headLength
     }
 
     /// Writes `name: value` lines and the empty line that ends a head or trailer section.
@@ -261,6 +230,11 @@ public struct ServerFields: Sendable, Hashable {
 
     var replacesFraming: Bool { self.framing != .asIs }
 
+    /// The most bytes these fields and the empty line after them take in a head.
+    var room: Int {
+        64 + (self.connection?.utf8.count ?? 0) + (self.date?.utf8.count ?? 0) + (self.server?.utf8.count ?? 0)
+    }
+
     enum Role {
         case other, contentLength, transferEncoding, connection, date, server
     }
@@ -310,6 +284,53 @@ struct RawWriter {
     @inline(__always)
     mutating func append(string: String) {
         string.withContiguousUTF8 { self.append(bytes: $0) }
+    }
+
+    /// `HTTP/x.y code reason` and CRLF.
+    mutating func appendStatusLine(code: Int, reason: String, version: HTTPVersion) {
+        self.append("HTTP/")
+        self.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.major))
+        self.append(byte: UInt8(ascii: "."))
+        self.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.minor))
+        self.append(byte: HTTPByte.sp)
+        self.append(byte: UInt8(truncatingIfNeeded: 0x30 + code / 100))
+        self.append(byte: UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))
+        self.append(byte: UInt8(truncatingIfNeeded: 0x30 + code % 10))
+        self.append(byte: HTTPByte.sp)
+        // The reason phrase is ISO Latin 1; swift-http-types has already replaced anything else.
+        for scalar in reason.unicodeScalars { self.append(byte: UInt8(truncatingIfNeeded: scalar.value)) }
+        self.append("\r\n")
+    }
+
+    /// The server's framing and `Connection`, `Date` and `Server` when asked, and the empty
+    /// line (at most ``ServerFields/room`` bytes).
+    mutating func appendServerFields(_ fields: ServerFields, date writesDate: Bool, server writesServer: Bool) {
+        switch fields.framing {
+        case .contentLength(let length):
+            self.append("Content-Length: ")
+            self.append(decimal: length)
+            self.append("\r\n")
+        case .chunked:
+            self.append("Transfer-Encoding: chunked\r\n")
+        case .none, .asIs:
+            break
+        }
+        if let connection = fields.connection {
+            self.append("Connection: ")
+            self.append(string: connection)
+            self.append("\r\n")
+        }
+        if writesDate, let date = fields.date {
+            self.append("Date: ")
+            self.append(string: date)
+            self.append("\r\n")
+        }
+        if writesServer, let server = fields.server {
+            self.append("Server: ")
+            self.append(string: server)
+            self.append("\r\n")
+        }
+        self.append("\r\n")
     }
 
     mutating func append(decimal value: Int) {
