@@ -20,9 +20,8 @@ enum ConnectionItem: Sendable {
 /// Requests go to the connection's request loop (``HTTPServerConnection``) through a bounded
 /// sequence; when it holds `maxPipelinedRequests`, or a body reader is slow, the handler stops
 /// reading from the socket until there is demand again.
-final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
     /// The request being received, while its body is still arriving.
@@ -72,7 +71,9 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     @exclusivity(unchecked) private var nextSequence = 0
     @exclusivity(unchecked) private var pausedForRequests = false
     @exclusivity(unchecked) private var pausedForBody = false
-    @exclusivity(unchecked) private var pendingRead = false
+    /// Whether the channel reads on its own (`autoRead`): off while requests or a body wait
+    /// for their consumer, or once no more requests are read.
+    @exclusivity(unchecked) private var reading = true
     /// No more requests are read: the last one asked to close, or the input is broken.
     @exclusivity(unchecked) var stopReading = false
     /// Close once every owed response is written (graceful shutdown, errors).
@@ -218,6 +219,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if self.stopReading { return }
         if self.upgraded {
             self.receivedBody(bytes)
+            self.updateReading()
             return
         }
         self.batchingWrites = true
@@ -243,14 +245,6 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Ends a read here: this handler is the pipeline's last, and forwarding to its tail costs
     /// a pass for nothing.
     func channelReadComplete(context: ChannelHandlerContext) {}
-
-    func read(context: ChannelHandlerContext) {
-        if self.pausedForRequests || self.pausedForBody || self.stopReading {
-            self.pendingRead = true
-        } else {
-            context.read()
-        }
-    }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
@@ -311,6 +305,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // nothing else holds it.
             self.input = ByteBuffer()
         }
+        self.updateReading()
         // Part of a head is in and waits for the client: from now on it has to be complete in
         // time. (A head read whole never starts the timer; requests held back while the
         // handler catches up wait for us, not for the client.)
@@ -534,10 +529,16 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func resumeReading() {
         guard !self.closed else { return }
         self.process()
-        if self.pendingRead && !self.pausedForRequests && !self.pausedForBody && !self.stopReading {
-            self.pendingRead = false
-            self.context.read()
-        }
+    }
+
+    /// Turns the channel's reading on or off to match what the requests need. Back-pressure by
+    /// `autoRead` rather than by holding back `read` events: a handler that sees every `read`
+    /// adds a pass through the pipeline to each request.
+    private func updateReading() {
+        let wanted = !self.pausedForRequests && !self.pausedForBody && !self.stopReading
+        guard wanted != self.reading, !self.closed else { return }
+        self.reading = wanted
+        try? self.context.channel.syncOptions?.setOption(.autoRead, value: wanted)
     }
 
     /// Whether nothing of a next request has arrived.

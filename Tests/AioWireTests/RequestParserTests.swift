@@ -5,6 +5,20 @@ import Testing
 
 @Suite("Request parser rules")
 struct RequestParserTests {
+    /// Every visible ASCII byte in a Host name: accepted exactly when RFC 3986 lets a reg-name
+    /// have it (`:` starts the port, `%` an escape and `[` an IP literal, each checked apart).
+    @Test func hostNameBytes() {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=".utf8)
+        for byte in UInt8(0x21)...UInt8(0x7E) where !":%[".utf8.contains(byte) {
+            var buffer = ByteBuffer(string: "GET / HTTP/1.1\r\nHost: a")
+            buffer.writeInteger(byte)
+            buffer.writeString("b\r\n\r\n")
+            var parser = HTTPRequestParser()
+            let accepted = (try? parser.decode(buffer: &buffer)) != nil
+            #expect(accepted == allowed.contains(byte), "Host byte \(byte)")
+        }
+    }
+
     @Test func simpleGet() throws {
         let outcome = parseRequests("GET /a?b=c HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t\r\n\r\n")
         #expect(outcome.error == nil)
