@@ -366,7 +366,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.receiving = Receiving(sequence: sequence, source: made.source, expectsContinue: head.expectsContinue)
             self.startBodyTimer()
         }
-        let request = ServerRequest(head: head, method: method, body: body, connection: self.connectionInfo)
+        let request = ServerRequest(head: consume head, method: method, body: body, connection: self.connectionInfo)
         if self.answeredImmediately(request, state: state) { return }
         self.enqueue(.request(request, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
     }

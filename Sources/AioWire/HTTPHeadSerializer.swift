@@ -112,9 +112,12 @@ extension ByteBuffer {
     ) -> Int {
         let code = status.code
         let reason = status.reasonPhrase.isEmpty ? ReasonPhrase.standard(for: code) ?? "" : status.reasonPhrase
-        let fields = response.headerFields
+        // The fields are read in place, by index: a copy of them, or an iterator, costs a
+        // reference count each way.
+        let count = response.headerFields.count
         var room = 15 + reason.utf8.count + serverFields.room + (text?.utf8.count ?? 0)
-        for field in fields {
+        for index in 0..<count {
+            let field = response.headerFields[index]
             room += field.name.rawName.utf8.count + field.withUnsafeBytesOfValue { $0.count } + 4
         }
         var headLength = 0
@@ -123,7 +126,8 @@ extension ByteBuffer {
             out.appendStatusLine(code: code, reason: reason, version: version)
             var hasDate = false
             var hasServer = false
-            for field in fields {
+            for index in 0..<count {
+                let field = response.headerFields[index]
                 switch ServerFields.role(of: field.name) {
                 case .contentLength where serverFields.replacesFraming, .transferEncoding where serverFields.replacesFraming:
                     continue

@@ -5,7 +5,7 @@ import NIOCore
 /// how a head decides its framing.
 protocol HTTPMessageKind: Sendable {
     associatedtype StartLine: Sendable
-    associatedtype Head: Sendable & Hashable
+    associatedtype Head: HTTPParsedHead
 
     /// The limit name for the start line.
     static var startLinePart: LineTooLong.Part { get }
@@ -22,8 +22,18 @@ protocol HTTPMessageKind: Sendable {
         fields: HTTPFields,
         framing: FramingFields,
         base: Int
-    ) throws -> (head: Head, framing: HTTPBodyFraming, isUpgrade: Bool)
+    ) throws -> Head
 }
+
+/// What the decoder reads back from a head it made: how the body is framed and whether the
+/// connection changes protocol after the message.
+protocol HTTPParsedHead: Sendable, Hashable {
+    var framing: HTTPBodyFraming { get }
+    var isUpgrade: Bool { get }
+}
+
+extension HTTPRequestHead: HTTPParsedHead {}
+extension HTTPResponseHead: HTTPParsedHead {}
 
 /// The message loop shared by ``HTTPRequestParser`` and ``HTTPResponseParser``: empty lines
 /// between messages, start line, field section, body framing, end of message, upgrade pause.
@@ -128,14 +138,14 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
                 guard try self.section.parse(&buffer, base: base) else {
                     return nil
                 }
-                let made = try self.kind.makeHead(
+                let head = try self.kind.makeHead(
                     self.startLine.take()!,
                     fields: self.section.takeFields(),
                     framing: self.section.framing,
                     base: origin + buffer.readerIndex
                 )
-                self.upgradeAfterMessage = made.isUpgrade
-                switch made.framing {
+                self.upgradeAfterMessage = head.isUpgrade
+                switch head.framing {
                 case .empty, .contentLength(0):
                     self.phase = .end
                 case .contentLength(let length):
@@ -149,7 +159,7 @@ struct HTTPMessageDecoder<Kind: HTTPMessageKind>: Sendable {
                     self.bodyMode = .untilClose
                     self.phase = .body
                 }
-                return .head(made.head)
+                return .head(head)
 
             case .body:
                 switch self.bodyMode {

@@ -161,7 +161,7 @@ struct RequestKind: HTTPMessageKind {
         fields headerFields: HTTPFields,
         framing fields: FramingFields,
         base: Int
-    ) throws -> (head: HTTPRequestHead, framing: HTTPBodyFraming, isUpgrade: Bool) {
+    ) throws -> HTTPRequestHead {
         let version = startLine.version
         if fields.hostCount > 1 {
             throw HTTPBadRequest("More than one Host field", offset: base)
@@ -203,7 +203,7 @@ struct RequestKind: HTTPMessageKind {
             targetForm: form
         )
         head.absoluteTarget = startLine.target.absolute
-        return (head, framing, isUpgrade)
+        return head
     }
 }
 

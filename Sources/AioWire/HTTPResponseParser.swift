@@ -91,7 +91,7 @@ struct ResponseKind: HTTPMessageKind {
         fields headerFields: HTTPFields,
         framing fields: FramingFields,
         base: Int
-    ) throws -> (head: HTTPResponseHead, framing: HTTPBodyFraming, isUpgrade: Bool) {
+    ) throws -> HTTPResponseHead {
         let status = startLine.status
         let version = startLine.version
         let isInterim = status.kind == .informational && status.code != 101
@@ -122,6 +122,6 @@ struct ResponseKind: HTTPMessageKind {
             isUpgrade: isUpgrade,
             transferCodings: transferCodings
         )
-        return (head, framing, isUpgrade)
+        return head
     }
 }
