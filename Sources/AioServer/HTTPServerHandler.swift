@@ -280,24 +280,19 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Decodes buffered input until it is used up, or back-pressure stops it.
     private func process() {
-        decoding: while !self.pausedForRequests && !self.pausedForBody && !self.stopReading && !self.closed && !self.upgraded {
-            // The optional event is taken apart where it is matched, never copied or destroyed
-            // whole: that goes through runtime type metadata.
-            let event: HTTPParserEvent<HTTPRequestHead>?
+        while !self.pausedForRequests && !self.pausedForBody && !self.stopReading && !self.closed && !self.upgraded {
+            let event: HTTPParserEvent<HTTPRequestHead>
             do {
-                event = try self.parser.decode(buffer: &self.input)
+                guard let next = try self.parser.decode(buffer: &self.input) else { break }
+                event = next
             } catch {
                 self.parseFailed(error)
                 return
             }
             switch consume event {
-            case .head(let head)?: self.received(head)
-            case .body(let bytes)?: self.receivedBody(bytes)
-            case .end(let trailers)?:
-                // Trailers are not handed on; binding them destroys them as what they are.
-                _ = consume trailers
-                self.receivedEnd()
-            case nil: break decoding
+            case .head(let head): self.received(head)
+            case .body(let bytes): self.receivedBody(bytes)
+            case .end: self.receivedEnd()
             }
         }
         if self.input.readableBytes == 0 {

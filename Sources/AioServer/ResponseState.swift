@@ -78,7 +78,7 @@ final class ResponseState {
         self.written = 0
         self.headBytes = 0
         self.status = 0
-        if self.responseFields != nil { self.responseFields = nil }
+        if case .some = self.responseFields { self.responseFields = nil }
         if !self.writabilityWaiters.isEmpty { self.writabilityWaiters = [] }
         self.connectionGone = false
     }
