@@ -202,6 +202,7 @@ extension HTTPServerHandler {
         guard !state.headWritten else { throw ResponseAlreadyWritten() }
         precondition(self.isOldestPending(state), "responses are written in request order")
     }
+
     /// Whether `state` is the oldest response still owed.
     func isOldestPending(_ state: ResponseState) -> Bool {
         !state.finished && state.sequence == self.oldestPending && !self.pending.isEmpty

@@ -78,8 +78,8 @@ final class ResponseState {
         self.written = 0
         self.headBytes = 0
         self.status = 0
-        if case .some = self.responseFields { self.responseFields = nil }
-        if !self.writabilityWaiters.isEmpty { self.writabilityWaiters = [] }
+        self.responseFields = nil
+        self.writabilityWaiters = []
         self.connectionGone = false
     }
 
