@@ -242,7 +242,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     @discardableResult
     private func initiateShutdown() -> Bool {
         let grace = self.configuration.shutdownGracePeriod
-        let running = self.state.withLockedValue { state -> (ServerQuiescingHelper, EventLoopPromise<Void>)? in
+        let started = self.state.withLockedValue { state -> Bool in
             switch state {
             case .running(let serverChannel, let quiescing):
                 let quiesced = serverChannel.eventLoop.makePromise(of: Void.self)
@@ -254,18 +254,24 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                     },
                     quiesced: quiesced
                 )
-                return (quiescing, quiesced)
+                // The quiescing runs on the listening socket's event loop, and is handed to it
+                // under the lock: ``serve(on:)`` needs the lock to finish, so the event loops
+                // cannot have shut down yet. Started from this thread, the helper could close
+                // the listener (ending serving, and then the event loops) before it had
+                // finished registering its own callbacks on them.
+                serverChannel.eventLoop.execute { quiescing.initiateShutdown(promise: quiesced) }
+                return true
             case .idle:
                 state = .stopped
-                return nil
+                return false
             case .stopping, .stopped:
-                return nil
+                return false
             }
         }
-        guard let (quiescing, quiesced) = running else { return false }
-        self.logger.info("shutting down", metadata: ["grace": "\(grace)"])
-        quiescing.initiateShutdown(promise: quiesced)
-        return true
+        if started {
+            self.logger.info("shutting down", metadata: ["grace": "\(grace)"])
+        }
+        return started
     }
 
     /// Ends serving now: every connection is closed, then handlers still running are cancelled

@@ -35,6 +35,10 @@ struct HTTPServerConnection: Sendable {
         }
         // The loop ends when the connection closes (forced shutdown closes every connection).
         self.channel.close(promise: nil)
+        // Returns only once the channel is gone, its close callbacks run: some hop to other event
+        // loops (the quiescing helper's bookkeeping), which the server shuts down once every
+        // connection has returned.
+        try? await self.channel.closeFuture.get()
     }
 
     /// Runs `respond` for the response `state` stands for, then finishes that response, or

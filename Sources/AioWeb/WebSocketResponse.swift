@@ -18,8 +18,8 @@ import NIOCore
 /// ```
 ///
 /// A bad handshake is an ``HTTPException``: 405 for a method other than GET, 400 for missing or
-/// wrong `Upgrade`, `Connection` or `Sec-WebSocket-Key` fields, 426 with
-/// `Sec-WebSocket-Version: 13` for another version, 403 when the origin check refuses.
+/// wrong `Upgrade`, `Connection` or `Sec-WebSocket-Key` fields, 426 with `Upgrade: websocket` and
+/// `Sec-WebSocket-Version: 13` for a missing or other version, 403 when the origin check refuses.
 public struct WebSocketResponse: Sendable {
     /// The subprotocols this endpoint speaks, in order of preference.
     public var protocols: [String]
@@ -60,7 +60,7 @@ public struct WebSocketResponse: Sendable {
             throw HTTPBadRequest("No Connection: upgrade header")
         }
         guard headers[.secWebSocketVersion] == "13" else {
-            throw HTTPUpgradeRequired(text: "Unsupported WebSocket version", headers: [.secWebSocketVersion: "13"])
+            throw HTTPUpgradeRequired(text: "Unsupported WebSocket version", headers: Self.upgradeRequiredFields)
         }
         guard let key = headers[.secWebSocketKey], WebSocketHandshake.isValidKey(key) else {
             throw HTTPBadRequest("Missing or invalid Sec-WebSocket-Key")
@@ -101,6 +101,12 @@ public struct WebSocketResponse: Sendable {
     }
 
     /// The comma-separated, lower-cased tokens of every `name` field.
+    /// The fields of a 426 answer: the protocol to switch to (RFC 9110 §15.5.22, with its
+    /// connection option, §7.8) and the one version spoken (RFC 6455 §4.4).
+    private static let upgradeRequiredFields: HTTPFields = [
+        .upgrade: "websocket", .connection: "upgrade", .secWebSocketVersion: "13",
+    ]
+
     private static func tokens(_ headers: HTTPFields, _ name: HTTPField.Name) -> [String] {
         headers[values: name].flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces.lowercased() }
     }

@@ -198,7 +198,8 @@ struct RequestKind: HTTPMessageKind {
             framing: framing,
             keepAlive: keepAlive,
             isUpgrade: isUpgrade,
-            expectsContinue: fields.expectsContinue,
+            // An HTTP/1.0 client cannot read a 100 (RFC 9110 §10.1.1): its expectation is ignored.
+            expectsContinue: fields.expectsContinue && version == .http1_1,
             transferCodings: transferCodings,
             targetForm: form
         )

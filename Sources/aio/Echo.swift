@@ -54,18 +54,20 @@ struct EchoResponder: HTTPResponder {
 
     /// The JSON answer to a request with `head` and `body`.
     private static func answer(_ head: HTTPRequestHead, body: ByteBuffer) -> (HTTPResponse, ByteBuffer) {
-        let target = head.target
-        let queryStart = target.firstIndex(of: "?")
+        // The path and query as the handler sees them: an absolute-form target's own (RFC 9112
+        // §3.2.2), the authority of a CONNECT.
+        let pathAndQuery = head.request.path ?? head.target
+        let queryStart = pathAndQuery.firstIndex(of: "?")
         var json = JSONWriter()
         json.beginObject()
         json.key("method")
         json.string(head.request.method.rawValue)
         json.key("target")
-        json.string(target)
+        json.string(head.target)
         json.key("path")
-        json.string(String(target[..<(queryStart ?? target.endIndex)]))
+        json.string(String(pathAndQuery[..<(queryStart ?? pathAndQuery.endIndex)]))
         json.key("query")
-        json.string(queryStart.map { String(target[target.index(after: $0)...]) } ?? "")
+        json.string(queryStart.map { String(pathAndQuery[pathAndQuery.index(after: $0)...]) } ?? "")
         json.key("version")
         json.string(head.version.description)
         var headers: [(String, String)] = []

@@ -16,9 +16,11 @@ struct Parse: ParsableCommand {
         abstract: "Decode captured HTTP/1.1 requests (or responses) and print each message as JSON.",
         discussion: """
             Prints one JSON object per message: method and target (or status and reason), version, \
-            headers as [[name, value], ...], trailers, body length and SHA-256. On a parse error it \
-            prints {"error": ...} with the status a server would answer and the byte offset, and \
-            exits with status 1.
+            headers as [[name, value], ...], trailers, body length and SHA-256. It stops where a \
+            peer would, after a message that closes the connection or switches protocols, and \
+            prints {"closed": true} or {"upgraded": true} with the count of bytes left unread. On a \
+            parse error it prints {"error": ...} with the status a server would answer and the byte \
+            offset, and exits with status 1.
             """
     )
 
@@ -54,10 +56,10 @@ struct Parse: ParsableCommand {
     ) -> Bool {
         var buffer = ByteBuffer(bytes: bytes)
         if response {
-            var printer = MessagePrinter<HTTPResponseHead>(describe: Self.describe, emit: emit)
+            var printer = MessagePrinter<HTTPResponseHead>(describe: Self.describe, keepAlive: \.keepAlive, emit: emit)
             return printer.run(HTTPResponseParser(configuration: configuration), &buffer, isUpgraded: \.isUpgraded)
         }
-        var printer = MessagePrinter<HTTPRequestHead>(describe: Self.describe, emit: emit)
+        var printer = MessagePrinter<HTTPRequestHead>(describe: Self.describe, keepAlive: \.keepAlive, emit: emit)
         return printer.run(HTTPRequestParser(configuration: configuration), &buffer, isUpgraded: \.isUpgraded)
     }
 
@@ -139,16 +141,27 @@ func latin1OrUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
 }
 
-/// Runs a parser over the whole input and prints every message, then an error if one stops it.
+/// Runs a parser over the input and prints every message, then an error if one stops it. It
+/// stops where a peer would: after a message that closes the connection (`Connection: close`,
+/// HTTP/1.0 without keep-alive) or switches protocols, reporting the bytes left unread.
 struct MessagePrinter<Head: Sendable & Hashable> {
     let describe: (Head, inout JSONWriter) -> Void
+    /// Whether the connection stays open after the message with this head.
+    let keepAlive: (Head) -> Bool
     let emit: (String) -> Void
     private var json = JSONWriter()
     private var hasher = SHA256()
     private var bodyLength = 0
+    /// The message being read closes the connection.
+    private var closes = false
 
-    init(describe: @escaping (Head, inout JSONWriter) -> Void, emit: @escaping (String) -> Void) {
+    init(
+        describe: @escaping (Head, inout JSONWriter) -> Void,
+        keepAlive: @escaping (Head) -> Bool,
+        emit: @escaping (String) -> Void
+    ) {
         self.describe = describe
+        self.keepAlive = keepAlive
         self.emit = emit
     }
 
@@ -160,7 +173,15 @@ struct MessagePrinter<Head: Sendable & Hashable> {
     ) -> Bool where Parser.InboundOut == HTTPParserEvent<Head> {
         var parser = parser
         do {
-            while let event = try parser.decode(buffer: &buffer) { self.handle(event) }
+            while let event = try parser.decode(buffer: &buffer) {
+                self.handle(event)
+                if case .end = event, self.closes {
+                    if buffer.readableBytes > 0 {
+                        self.emit("{\"closed\":true,\"remaining_bytes\":\(buffer.readableBytes)}")
+                    }
+                    return true
+                }
+            }
             if isUpgraded(parser) {
                 self.emit("{\"upgraded\":true,\"remaining_bytes\":\(buffer.readableBytes)}")
                 return true
@@ -198,6 +219,7 @@ struct MessagePrinter<Head: Sendable & Hashable> {
             self.json = JSONWriter()
             self.json.beginObject()
             self.describe(head, &self.json)
+            self.closes = !self.keepAlive(head)
             self.hasher = SHA256()
             self.bodyLength = 0
         case .body(let body):

@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Option(help: "The oldest TLS version clients may use: 1.2 (default) or 1.3; 1.0 and 1.1 only for clients that cannot be upgraded.")
+    var tlsMinVersion: TLSMinimumVersion = .v1_2
+
     @Option(name: .customLong("static"), help: "A directory to serve at /static/.")
     var staticDirectory: String?
 
@@ -45,7 +48,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var configuration = ServerConfiguration(address: .hostname(self.host, port: self.port))
         if let certificate = self.tlsCert, let key = self.tlsKey {
-            configuration.tls = try .files(certificateChain: certificate, privateKey: key)
+            configuration.tls = try .files(certificateChain: certificate, privateKey: key, minimumVersion: self.tlsMinVersion.value)
         }
         if self.accessLog { configuration.accessLog = .withTiming }
         if let threads = self.threads { configuration.eventLoopCount = threads }
@@ -53,5 +56,22 @@ struct Serve: AsyncParsableCommand {
         if let seconds = self.idleTimeout { configuration.idleTimeout = .milliseconds(Int(seconds * 1000)) }
         let app = try Httpbin.makeApplication(staticDirectory: self.staticDirectory)
         try await runApplication(app, configuration: configuration)
+    }
+}
+
+/// The values of `--tls-min-version`.
+enum TLSMinimumVersion: String, ExpressibleByArgument, CaseIterable {
+    case v1_0 = "1.0"
+    case v1_1 = "1.1"
+    case v1_2 = "1.2"
+    case v1_3 = "1.3"
+
+    var value: ServerTLS.MinimumVersion {
+        switch self {
+        case .v1_0: .tls1_0
+        case .v1_1: .tls1_1
+        case .v1_2: .tls1_2
+        case .v1_3: .tls1_3
+        }
     }
 }

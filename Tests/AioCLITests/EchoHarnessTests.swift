@@ -43,4 +43,18 @@ struct EchoHarnessTests {
             #expect(requiringHost.summary == "122 passed, 0 failed", "\(requiringHost.failures)")
         }
     }
+
+    /// An absolute-form target: the path and query are the target's own, not the whole URL.
+    @Test func absoluteFormPath() async throws {
+        try await withTestServer(responder: EchoResponder()) { server in
+            let connection = try await server.connect()
+            try await connection.send("GET http://localhost/path?x=1 HTTP/1.1\r\nHost: other\r\n\r\n")
+            let response = try await connection.readResponse()
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
+            #expect(json["target"] as? String == "http://localhost/path?x=1")
+            #expect(json["path"] as? String == "/path")
+            #expect(json["query"] as? String == "x=1")
+            try await connection.close()
+        }
+    }
 }

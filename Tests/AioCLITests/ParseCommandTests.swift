@@ -56,4 +56,34 @@ struct ParseCommandTests {
         #expect(!ok)
         #expect((objects.last?["error"] as? [String: Any])?["type"] as? String == "IncompleteMessage")
     }
+
+    /// After a message that closes the connection, the rest is not read as another message:
+    /// a server stops there too.
+    @Test(arguments: [
+        "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /a HTTP/1.0\r\n\r\n",
+        "POST /a HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi",
+    ])
+    func stopsAfterAClosingMessage(_ first: String) throws {
+        let (ok, objects) = decode(first + "GET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(ok)
+        #expect(objects.count == 2)
+        #expect(objects[0]["target"] as? String == "/a")
+        #expect(objects[1]["closed"] as? Bool == true)
+        #expect(objects[1]["remaining_bytes"] as? Int == 28)
+
+        let (kept, both) = decode("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(kept)
+        #expect(both.compactMap { $0["target"] as? String } == ["/a", "/b"])
+    }
+
+    @Test func stopsAfterAClosingResponse() throws {
+        let (ok, objects) = decode(
+            "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\nxHTTP/1.1 200 OK\r\n\r\n",
+            response: true
+        )
+        #expect(ok)
+        #expect(objects.count == 2)
+        #expect(objects[1]["remaining_bytes"] as? Int == 19)
+    }
 }

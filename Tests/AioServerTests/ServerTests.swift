@@ -158,6 +158,15 @@ struct ServerTests {
             #expect(response.status == .accepted, "no 100 Continue when the handler does not read")
             #expect(response.headerFields[.connection] == "close")
             try await connection.close()
+
+            // HTTP/1.0: the expectation is ignored (RFC 9110 §10.1.1), the handler's read gets
+            // no 100 in front of the answer.
+            let old = try await server.connect()
+            try await old.send("POST /count HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            try await old.send("hello")
+            let answer = try await old.readResponse(to: .post)
+            #expect(answer.status == .ok)
+            #expect(answer.text == "5")
         }
     }
 

@@ -81,4 +81,26 @@ struct ShutdownTests {
         await responder.cancelled.wait()
         try await server.waitUntilStopped()
     }
+
+    /// Stopping never schedules work on event loops that are already gone: SwiftNIO prints a
+    /// warning for it, and crashes under `SWIFTNIO_STRICT`, which the test command sets. Servers
+    /// stopped side by side, each right after answering, race the closing of their listeners
+    /// against their own shutdown calls (the race once lost on a loaded machine).
+    @Test(.timeLimit(.minutes(1)))
+    func shutdownSchedulesNothingOnStoppedEventLoops() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for index in 0..<40 {
+                        let server = try await TestServer.start(responder: TestResponder())
+                        let connection = try await server.connect()
+                        #expect(try await connection.request(get("/text/\(index)")).text == "/text/\(index)")
+                        try await server.shutdown()
+                        try await connection.close()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
 }

@@ -110,4 +110,43 @@ struct TransportTests {
         await server.shutdown()
         try await running.value
     }
+
+    /// RFC 8996: TLS 1.0 and 1.1 handshakes fail by default, 1.2 and 1.3 complete; an app that
+    /// lowers the minimum gets 1.0 back (which shows the refusal is the server's, not the
+    /// client's: Debian's OpenSSL refuses old versions unless its security level is lowered).
+    @Test func tlsVersions() async throws {
+        let certificates = try await TestCertificates.make()
+        defer { certificates.remove() }
+        func handshake(_ version: String, port: Int) async throws -> Bool {
+            let result = try await ExternalProcess.run([
+                "openssl", "s_client", "-connect", "127.0.0.1:\(port)", version, "-cipher", "DEFAULT@SECLEVEL=0",
+            ])
+            return result.status == 0 && result.output.contains("BEGIN CERTIFICATE")
+        }
+        for minimum in [ServerTLS.MinimumVersion.tls1_2, .tls1_0] {
+            var configuration = ServerConfiguration(address: .hostname("127.0.0.1", port: 0))
+            configuration.tls = try .files(
+                certificateChain: certificates.certificate,
+                privateKey: certificates.privateKey,
+                minimumVersion: minimum
+            )
+            let server = HTTPServer(responder: TestResponder(), configuration: configuration)
+            let running = Task { try await server.run() }
+            let port = try await server.localAddress().port!
+            let legacy = minimum == .tls1_0
+            #expect(try await handshake("-tls1", port: port) == legacy, "TLS 1.0 from \(minimum)")
+            #expect(try await handshake("-tls1_1", port: port) == legacy, "TLS 1.1 from \(minimum)")
+            #expect(try await handshake("-tls1_2", port: port), "TLS 1.2 from \(minimum)")
+            #expect(try await handshake("-tls1_3", port: port), "TLS 1.3 from \(minimum)")
+            if !legacy {
+                // TLS 1.2 offers no suite without forward secrecy and AEAD.
+                let cbc = try await ExternalProcess.run([
+                    "openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-cipher", "ECDHE-RSA-AES256-SHA:AES128-GCM-SHA256",
+                ])
+                #expect(cbc.status != 0)
+            }
+            await server.shutdown()
+            try await running.value
+        }
+    }
 }

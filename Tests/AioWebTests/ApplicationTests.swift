@@ -55,6 +55,24 @@ struct ApplicationTests {
         }
     }
 
+    /// An absolute-form target (RFC 9112 §3.2.2) reaches the handler as its path and query, with
+    /// the target's authority as the host whatever `Host` says.
+    @Test func absoluteFormTarget() async throws {
+        let app = Application()
+        app.router.get("/path") { request in
+            .text("\(request.path)|\(request.queryString)|\(request.host ?? "-")|\(request.url)")
+        }
+        let responder = try ApplicationResponder(app)
+        try await withTestServer(responder: responder) { server in
+            let connection = try await server.connect()
+            try await connection.send("GET http://localhost:81/path?q=1 HTTP/1.1\r\nHost: elsewhere\r\n\r\n")
+            let response = try await connection.readResponse()
+            #expect(response.status == .ok)
+            #expect(response.text == "/path|q=1|localhost:81|http://localhost:81/path?q=1")
+            try await connection.close()
+        }
+    }
+
     @Test func responsesAndExceptions() async throws {
         let app = Application(debug: false)
         app.router.get("/redirect") { _ in throw HTTPFound(location: "/elsewhere") }

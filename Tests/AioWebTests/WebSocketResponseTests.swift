@@ -59,6 +59,7 @@ struct WebSocketResponseTests {
         ("GET", ["Upgrade": "websocket", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13"], 400),
         ("GET", ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": "short", "Sec-WebSocket-Version": "13"], 400),
         ("GET", ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "8"], 426),
+        ("GET", ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="], 426),
     ] as [(String, [String: String], Int)])
     func refusedHandshakes(method: String, fields: [String: String], status: Int) async throws {
         let app = Self.echoApp()
@@ -69,6 +70,10 @@ struct WebSocketResponseTests {
             try await client.execute(HTTPRequest.Method(method)!, "/ws", headers: headers)
         }
         #expect(response.status.code == status)
-        if status == 426 { #expect(response.headerFields[.secWebSocketVersion] == "13") }
+        if status == 426 {
+            // RFC 9110 §15.5.22: a 426 names the protocol to switch to.
+            #expect(response.headerFields[.upgrade] == "websocket")
+            #expect(response.headerFields[.secWebSocketVersion] == "13")
+        }
     }
 }

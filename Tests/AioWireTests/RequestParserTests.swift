@@ -187,6 +187,8 @@ struct RequestParserTests {
         #expect(head("Upgrade: websocket\r\n")?.isUpgrade == false)
         #expect(head("Upgrade: websocket\r\nConnection: Upgrade\r\n")?.isUpgrade == true)
         #expect(head("Expect: 100-Continue\r\n")?.expectsContinue == true)
+        // An HTTP/1.0 client cannot take an interim response (RFC 9110 §10.1.1).
+        #expect(head("Expect: 100-continue\r\n", "1.0")?.expectsContinue == false)
         #expect(head("Content-Length: 0042, 42\r\nContent-Length: 42\r\n")?.framing == .contentLength(42))
         #expect(head("Transfer-Encoding: gzip\r\nTransfer-Encoding: Chunked\r\n")?.transferCodings == ["gzip"])
     }

@@ -223,6 +223,46 @@ async def run_aiohttp(base):
     return results
 
 
+def digest_observations(base):
+    """What requests sees of httpbin's Digest endpoints, cookies included (requests' own tests
+    read `fake=fake_value` back from the challenge); compared with the reference's."""
+    seen = []
+    auth = HTTPDigestAuth("user", "pass")
+    for path in ["/digest-auth/auth/user/pass", "/digest-auth/auth/user/pass/SHA-512", "/digest-auth/nope/user/pass/MD5"]:
+        bare = requests.get(base + path, timeout=10)
+        challenge = bare.headers.get("WWW-Authenticate", "")
+        seen.append((path, "bare", bare.status_code, sorted(bare.cookies.keys()), bare.cookies.get("fake"),
+                     "stale=false" in challenge.lower(), 'qop="auth, auth-int"' in challenge))
+        seen.append((path, "auth", requests.get(base + path, auth=auth, timeout=10).status_code))
+        wrong = requests.get(base + path, auth=HTTPDigestAuth("user", "wrong"), timeout=10)
+        seen.append((path, "wrong", wrong.status_code, sorted(wrong.cookies.keys())))
+    with requests.Session() as session:
+        session.auth = auth
+        session.get(base + "/digest-auth/auth/user/pass", timeout=10)
+        seen.append(("session", session.cookies.get("fake")))
+    with requests.Session() as session:
+        session.auth = auth
+        # stale_after=1: the first answer is accepted and counts the cookie down to 0, after which
+        # the next challenge is stale.
+        first = session.get(base + "/digest-auth/auth/user/pass/MD5/1", timeout=10)
+        second = session.get(base + "/digest-auth/auth/user/pass/MD5/1", timeout=10)
+        seen.append(("stale", first.status_code, second.status_code, session.cookies.get("stale_after")))
+    forbidden = requests.get(base + "/digest-auth/auth/user/pass?require-cookie=1",
+                             headers={"Authorization": 'Digest username="user"', "Cookie": "a=1"}, timeout=10)
+    seen.append(("no fake cookie", forbidden.status_code, forbidden.cookies.get("fake")))
+    return seen
+
+
+def check_digest_require_cookie(base):
+    """`?require-cookie=1` with a client that returns the challenge's cookies. (The reference
+    answers 500 to any Digest request with a query: it joins bytes to a string.)"""
+    with requests.Session() as session:
+        session.auth = HTTPDigestAuth("user", "pass")
+        answer = session.get(base + "/digest-auth/auth/user/pass?require-cookie=1", timeout=10)
+        if answer.status_code != 200:
+            fail("digest with require-cookie: %d" % answer.status_code)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -260,6 +300,7 @@ def main():
             fail("%s %s: clients disagree on status: %d %d %d" % (method, path, a.status, b.status, c.status))
 
     raw_exchanges(base)
+    check_digest_require_cookie(base)
 
     compared = 0
     if not arguments.no_reference:
@@ -269,6 +310,11 @@ def main():
                 method, path, options, _, _ = case
                 theirs = with_requests(session, reference, method, path, options)
                 compared += compare_fields(case, ours, base, theirs, reference)
+        ours, theirs = digest_observations(base), digest_observations(reference)
+        for mine, reference_one in zip(ours, theirs):
+            if mine != reference_one:
+                fail("digest auth: %r, reference %r" % (mine, reference_one))
+            compared += 1
 
     if FAILURES:
         print("%d failures" % len(FAILURES))

@@ -2,6 +2,7 @@ import AioHTTP
 import Crypto
 import Foundation
 import HTTPTypes
+import NIOCore
 
 extension Httpbin {
     /// `/basic-auth`, `/hidden-basic-auth`, `/bearer`, `/digest-auth`.
@@ -43,47 +44,96 @@ extension Httpbin {
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 
-    /// HTTP Digest authentication (RFC 7616) with qop `auth` or `auth-int` and MD5, SHA-256 or
-    /// SHA-512, as httpbin checks it.
+    /// HTTP Digest authentication (RFC 7616, and RFC 2069 when the client sends no qop) with
+    /// MD5, SHA-256 or SHA-512, as httpbin does it, cookies included: every challenge sets
+    /// `fake=fake_value` and `stale_after`, a failed or replayed answer `last_nonce`, and a
+    /// challenge is `stale=TRUE` for a replayed nonce or once `stale_after` counts down to 0.
+    /// With `?require-cookie=1` a client must send the cookies back (403 otherwise).
     static func digest(_ request: Request) async throws -> Response {
-        let qop = request.matchInfo["qop"]!.lowercased()
+        let qop = request.matchInfo["qop"].flatMap { ["auth", "auth-int"].contains($0) ? $0 : nil }
         let user = request.matchInfo["user"]!
         let password = request.matchInfo["passwd"]!
-        let algorithm = (request.matchInfo["algorithm"] ?? "MD5").uppercased()
-        guard ["auth", "auth-int"].contains(qop), ["MD5", "SHA-256", "SHA-512"].contains(algorithm) else {
-            throw HTTPBadRequest("unsupported qop or algorithm")
+        let algorithm = request.matchInfo["algorithm"].flatMap { ["MD5", "SHA-256", "SHA-512"].contains($0) ? $0 : nil } ?? "MD5"
+        let staleAfter = request.matchInfo["stale"] ?? "never"
+        let requireCookie = ["1", "t", "true"].contains((request.query["require-cookie"] ?? "").lowercased())
+        let cookies = request.cookies
+
+        func challenge(stale: Bool, lastNonce: String?) -> Response {
+            let nonce = digestHash("\(request.remote ?? ""):\(Date().timeIntervalSince1970):\(UUID().uuidString)", algorithm)
+            let opaque = digestHash(UUID().uuidString, algorithm)
+            let offered = qop ?? "auth, auth-int"
+            var response = Response(status: .unauthorized, headers: [
+                .contentType: "text/html; charset=utf-8",
+                .wwwAuthenticate: "Digest realm=\"me@kennethreitz.com\", nonce=\"\(nonce)\", opaque=\"\(opaque)\", "
+                    + "qop=\"\(offered)\", algorithm=\(algorithm), stale=\(stale ? "TRUE" : "FALSE")",
+            ])
+            response.setCookie(Cookie(name: "stale_after", value: staleAfter))
+            if let lastNonce { response.setCookie(Cookie(name: "last_nonce", value: lastNonce)) }
+            response.setCookie(Cookie(name: "fake", value: "fake_value"))
+            return response
         }
-        func hash(_ text: String) -> String {
-            let bytes = Array(text.utf8)
-            switch algorithm {
-            case "SHA-256": return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-            case "SHA-512": return SHA512.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-            default: return Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-            }
-        }
-        let challenge = {
-            let nonce = hash("\(UUID().uuidString)\(Date().timeIntervalSince1970)")
-            let opaque = hash(UUID().uuidString)
-            return "Digest realm=\"me@kennethreitz.com\", nonce=\"\(nonce)\", qop=\"\(qop)\", opaque=\"\(opaque)\", algorithm=\(algorithm), stale=FALSE"
-        }
-        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Digest ") else {
-            throw HTTPUnauthorized(headers: [.wwwAuthenticate: challenge()])
-        }
-        let parameters = Self.digestParameters(String(authorization.dropFirst(7)))
-        guard parameters["username"] == user, let nonce = parameters["nonce"], let response = parameters["response"],
-            let uri = parameters["uri"]
+
+        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("digest "),
+            !requireCookie || request.headers[.cookie] != nil
         else {
-            throw HTTPUnauthorized(headers: [.wwwAuthenticate: challenge()])
+            return challenge(stale: false, lastNonce: nil)
         }
-        let body = qop == "auth-int" ? try await request.read() : nil
-        let ha1 = hash("\(user):\(parameters["realm"] ?? ""):\(password)")
-        let ha2 = body.map { hash("\(request.method.rawValue):\(uri):\(hash(String(buffer: $0)))") }
-            ?? hash("\(request.method.rawValue):\(uri)")
-        let expected = hash("\(ha1):\(nonce):\(parameters["nc"] ?? ""):\(parameters["cnonce"] ?? ""):\(parameters["qop"] ?? qop):\(ha2)")
-        guard expected == response else {
-            throw HTTPUnauthorized(headers: [.wwwAuthenticate: challenge()])
+        if requireCookie, cookies["fake"] != "fake_value" {
+            var response = Response.httpbin(.object(["errors": .array([.string("missing cookie set on challenge")])]), status: .forbidden)
+            response.setCookie(Cookie(name: "fake", value: "fake_value"))
+            return response
         }
-        return .httpbin(.object(["authenticated": .bool(true), "user": .string(user)]))
+        let credentials = Self.digestParameters(String(authorization.dropFirst(7)))
+        let nonce = credentials["nonce"] ?? ""
+        let staleCookie = cookies["stale_after"]
+        if cookies["last_nonce"].map({ $0 == nonce }) == true || staleCookie == "0" {
+            return challenge(stale: true, lastNonce: nonce)
+        }
+        let body = try await request.read()
+        guard credentials["username"] == user,
+            Self.digestResponse(credentials, password: password, method: request.method.rawValue, uri: request.pathAndQuery, body: body)
+                == credentials["response"]
+        else {
+            return challenge(stale: false, lastNonce: nonce)
+        }
+        var response = Response.httpbin(.object(["authenticated": .bool(true), "user": .string(user)]))
+        response.setCookie(Cookie(name: "fake", value: "fake_value"))
+        if let staleCookie {
+            response.setCookie(Cookie(name: "stale_after", value: Int(staleCookie).map { String($0 - 1) } ?? "never"))
+        }
+        return response
+    }
+
+    /// The `response` a client should have sent, computed as httpbin does: with the client's
+    /// own algorithm and qop, over the request's actual URI; nil when a qop's parts are missing.
+    static func digestResponse(_ credentials: [String: String], password: String, method: String, uri: String, body: ByteBuffer) -> String? {
+        let algorithm = credentials["algorithm"] ?? "MD5"
+        let ha1 = digestHash("\(credentials["username"] ?? ""):\(credentials["realm"] ?? ""):\(password)", algorithm)
+        switch credentials["qop"] {
+        case nil:
+            return digestHash("\(ha1):\(credentials["nonce"] ?? ""):\(digestHash("\(method):\(uri)", algorithm))", algorithm)
+        case let qop? where qop == "auth" || qop == "auth-int":
+            guard let nonce = credentials["nonce"], let count = credentials["nc"], let cnonce = credentials["cnonce"] else { return nil }
+            let ha2 = qop == "auth"
+                ? digestHash("\(method):\(uri)", algorithm)
+                : digestHash("\(method):\(uri):\(digestHash(Array(body.readableBytesView), algorithm))", algorithm)
+            return digestHash("\(ha1):\(nonce):\(count):\(cnonce):\(qop):\(ha2)", algorithm)
+        default:
+            return nil
+        }
+    }
+
+    /// The hex digest of `text` in UTF-8 with a Digest `algorithm` (MD5 unless SHA-256 or SHA-512).
+    static func digestHash(_ text: String, _ algorithm: String) -> String {
+        digestHash(Array(text.utf8), algorithm)
+    }
+
+    static func digestHash(_ bytes: [UInt8], _ algorithm: String) -> String {
+        switch algorithm {
+        case "SHA-256": hexString(SHA256.hash(data: bytes))
+        case "SHA-512": hexString(SHA512.hash(data: bytes))
+        default: hexString(Insecure.MD5.hash(data: bytes))
+        }
     }
 
     /// `name="value", name=value, …` of an `Authorization: Digest` field.

@@ -53,12 +53,15 @@ extension Httpbin {
             }
         }
         router.get("/drip") { request in
-            let duration = min(max(Double(request.query["duration"] ?? "2") ?? 2, 0), 30)
-            let count = min(max(Int(request.query["numbytes"] ?? "10") ?? 10, 0), 10 << 20)
-            let code = Int(request.query["code"] ?? "200") ?? 200
-            let delay = min(max(Double(request.query["delay"] ?? "0") ?? 0, 0), 10)
+            let duration = try Self.seconds(request.query["duration"], default: 2, upTo: 30)
+            let count = min(Int(request.query["numbytes"] ?? "10") ?? 10, 10 << 20)
+            guard count > 0 else { throw HTTPBadRequest("number of bytes must be positive") }
+            guard let code = Int(request.query["code"] ?? "200"), (100...599).contains(code) else {
+                throw HTTPBadRequest("code must be a status between 100 and 599")
+            }
+            let delay = try Self.seconds(request.query["delay"], default: 0, upTo: 10)
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-            let pause = count > 0 ? duration / Double(count) : 0
+            let pause = duration / Double(count)
             return .stream(status: HTTPResponse.Status(code: code), headers: [.contentType: "application/octet-stream"], length: count) { writer in
                 for _ in 0..<count {
                     try await writer.write(ByteBuffer(string: "*"))
@@ -81,6 +84,14 @@ extension Httpbin {
             }
             return .html(text)
         }
+    }
+
+    /// A number of seconds from a query or path value, `fallback` when absent, clamped to
+    /// `0...limit`; 400 when it is not a finite number.
+    static func seconds(_ text: String?, default fallback: Double, upTo limit: Double) throws -> Double {
+        guard let text else { return fallback }
+        guard let value = Double(text), value.isFinite else { throw HTTPBadRequest("\(text) is not a number of seconds") }
+        return min(max(value, 0), limit)
     }
 
     /// Random bytes from `seed` when given, so a client can ask for the same bytes twice.

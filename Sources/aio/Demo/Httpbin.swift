@@ -63,8 +63,8 @@ enum Httpbin {
             }
         }
         router.route(nil, "/delay/{delay}") { request in
-            guard let seconds = Double(request.matchInfo["delay"]!) else { throw HTTPBadRequest("delay must be a number") }
-            try await Task.sleep(for: .milliseconds(Int(min(max(seconds, 0), 10) * 1000)))
+            let seconds = try Self.seconds(request.matchInfo["delay"], default: 0, upTo: 10)
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
             return .httpbin(try await HttpbinRequest.read(request).dictionary([.url, .args, .form, .data, .origin, .headers, .files]))
         }
     }
@@ -75,8 +75,11 @@ enum Httpbin {
             var choices: [(Int, Double)] = []
             for choice in request.matchInfo["codes"]!.split(separator: ",") {
                 let parts = choice.split(separator: ":")
-                guard let code = Int(parts[0]), (100...599).contains(code) else { throw HTTPBadRequest("Invalid status code") }
+                guard let code = parts.first.flatMap({ Int($0) }), (100...599).contains(code) else {
+                    throw HTTPBadRequest("Invalid status code")
+                }
                 let weight = parts.count > 1 ? Double(parts[1]) ?? 1 : 1
+                guard weight.isFinite, weight >= 0 else { throw HTTPBadRequest("Invalid weight") }
                 choices.append((code, weight))
             }
             var pick = Double.random(in: 0..<max(choices.reduce(0) { $0 + $1.1 }, .leastNonzeroMagnitude))
