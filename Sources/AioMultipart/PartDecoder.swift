@@ -1,3 +1,4 @@
+import AioStreams
 import HTTPTypes
 import NIOCore
 
@@ -10,7 +11,7 @@ struct PartDecoder {
     }
 
     private var transfer: Transfer
-    private let content: InflateDecoder?
+    private let content: ContentDecoder?
 
     /// The decoder a part's fields call for; throws for an encoding this package does not know,
     /// as aiohttp does, rather than hand over bytes the caller cannot use.
@@ -23,9 +24,11 @@ struct PartDecoder {
         }
         switch fields.contentEncoding?.lowercased() {
         case nil, "identity": self.content = nil
-        case "gzip", "x-gzip": self.content = InflateDecoder(gzip: true, limit: limit)
-        case "deflate": self.content = InflateDecoder(gzip: false, limit: limit)
-        case let other?: throw MultipartError("Unknown Content-Encoding: \(other)")
+        case let coding?:
+            guard let decoder = ContentDecoder(coding: coding, limit: limit) else {
+                throw MultipartError("Unknown Content-Encoding: \(coding)")
+            }
+            self.content = decoder
         }
     }
 
@@ -47,7 +50,8 @@ struct PartDecoder {
             decoded = decoder.decode(piece)
             self.transfer = .quotedPrintable(decoder)
         }
-        return try self.content?.decode(decoded) ?? decoded
+        guard let content = self.content else { return decoded }
+        return try Self.mapErrors { try content.decode(decoded) }
     }
 
     mutating func finish() throws -> ByteBuffer {
@@ -60,9 +64,26 @@ struct PartDecoder {
             self.transfer = .quotedPrintable(decoder)
         }
         guard let content = self.content else { return tail }
-        let inflated = try content.decode(tail)
-        try content.finish()
-        return inflated
+        return try Self.mapErrors {
+            let inflated = try content.decode(tail)
+            try content.finish()
+            return inflated
+        }
+    }
+
+    /// A content coding's failure as the multipart error it is: 413 past the limit, 400 else.
+    private static func mapErrors<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch StreamDecompressor.Failure.tooLarge(let limit) {
+            throw MultipartError.tooLarge("A part inflates to more than \(limit) bytes")
+        } catch StreamDecompressor.Failure.trailingData {
+            throw MultipartError("Data after the end of a compressed part")
+        } catch StreamDecompressor.Failure.truncated {
+            throw MultipartError("Truncated compressed part")
+        } catch is StreamDecompressor.Failure {
+            throw MultipartError("Corrupt compressed data in a part")
+        }
     }
 }
 

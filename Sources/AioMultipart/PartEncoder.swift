@@ -1,5 +1,4 @@
 import AioStreams
-import CompressNIO
 import NIOCore
 
 /// How a part's bytes are written: `Content-Transfer-Encoding` for 7-bit transports.
@@ -32,8 +31,8 @@ struct PartEncoder {
         case nil: break
         }
         switch content {
-        case .gzip: self.compressor = try StreamCompressor(.gzip())
-        case .deflate: self.compressor = try StreamCompressor(.deflate())
+        case .gzip: self.compressor = try StreamCompressor(.gzip)
+        case .deflate: self.compressor = try StreamCompressor(.rawDeflate())
         case nil: self.compressor = nil
         }
     }

@@ -22,6 +22,8 @@ public struct RequestBody: AsyncSequence, Sendable {
         /// Boxed: the standard library's stream has a layout known only at run time, which
         /// would make every copy of a request go through runtime calls.
         indirect case async(AsyncThrowingStream<ByteBuffer, any Error>)
+        /// Another body's bytes through a transformation (a content coding decoded).
+        indirect case transformed(RequestBody, any BodyTransform)
     }
 
     let storage: Storage
@@ -44,6 +46,12 @@ public struct RequestBody: AsyncSequence, Sendable {
     /// A body produced by `stream`, for in-process requests that stream.
     public init(stream: AsyncThrowingStream<ByteBuffer, any Error>, expectedLength: Int? = nil) {
         self.init(storage: .async(stream), expectedLength: expectedLength)
+    }
+
+    /// This body's bytes as `transform` turns them, what it holds back last: a request's
+    /// content coding decoded as it is read. The length is no longer known.
+    public func transformed(by transform: any BodyTransform) -> RequestBody {
+        RequestBody(storage: .transformed(self, transform), expectedLength: nil)
     }
 
     /// Reads the whole body into one buffer; throws ``PayloadTooLarge`` as soon as it grows
@@ -70,6 +78,8 @@ public struct RequestBody: AsyncSequence, Sendable {
         case .buffer(let buffer): return Iterator(storage: .buffer(buffer.readableBytes > 0 ? buffer : nil))
         case .stream(let producer): return Iterator(storage: .stream(producer.makeAsyncIterator()))
         case .async(let stream): return Iterator(storage: .async(stream.makeAsyncIterator()))
+        case .transformed(let body, let transform):
+            return Iterator(storage: .transformed(Iterator.Box(body.makeAsyncIterator()), transform, finished: false))
         }
     }
 
@@ -79,6 +89,13 @@ public struct RequestBody: AsyncSequence, Sendable {
             case buffer(ByteBuffer?)
             case stream(Producer.AsyncIterator)
             case async(AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator)
+            case transformed(Box<Iterator>, any BodyTransform, finished: Bool)
+        }
+
+        /// An iterator held by reference, so one can hold another.
+        final class Box<Wrapped> {
+            var value: Wrapped
+            init(_ value: Wrapped) { self.value = value }
         }
 
         var storage: Storage
@@ -94,6 +111,15 @@ public struct RequestBody: AsyncSequence, Sendable {
             case .async(var iterator):
                 defer { self.storage = .async(iterator) }
                 return try await iterator.next(isolation: #isolation)
+            case .transformed(let inner, let transform, let finished):
+                if finished { return nil }
+                while let piece = try await inner.value.next() {
+                    let output = try transform.transform(piece)
+                    if output.readableBytes > 0 { return output }
+                }
+                self.storage = .transformed(inner, transform, finished: true)
+                let tail = try transform.finish()
+                return tail.readableBytes > 0 ? tail : nil
             }
         }
     }

@@ -1,67 +1,113 @@
-import CompressNIO
+internal import CAioZlib
 import NIOCore
 
-/// gzip or deflate compression of a body written piece by piece: for multipart parts, compressed
-/// responses and WebSocket messages (permessage-deflate).
+/// gzip, zlib or raw deflate compression of a body written piece by piece: for multipart parts,
+/// compressed responses and WebSocket messages (permessage-deflate).
 ///
 /// Used by one writer at a time; not thread-safe.
 public final class StreamCompressor {
-    private let compressor: any NIOCompressor
+    /// Why compressing failed (zlib refused its settings or ran out of memory).
+    public struct Failure: Error, Sendable, Hashable {
+        /// zlib's status code.
+        public let status: Int32
+    }
 
-    /// A compressor with `algorithm`, ready for the first piece.
-    public init(_ algorithm: CompressionAlgorithm) throws {
-        self.compressor = algorithm.compressor
-        self.compressor.window = ByteBufferAllocator().buffer(capacity: 32768)
-        try self.compressor.startStream()
+    private let stream: UnsafeMutablePointer<z_stream>
+
+    /// A compressor for `format` at `level` (0, none, to 9, smallest; 6 is zlib's default).
+    public init(_ format: CompressionFormat, level: Int = 6) throws {
+        self.stream = .allocate(capacity: 1)
+        self.stream.initialize(to: z_stream())
+        let status = CAioZlib_deflateInit2(
+            self.stream,
+            Int32(Swift.min(Swift.max(level, 0), 9)),
+            Z_DEFLATED,
+            format.zlibWindowBits,
+            8,
+            Z_DEFAULT_STRATEGY
+        )
+        guard status == Z_OK else {
+            self.stream.deallocate()
+            throw Failure(status: status)
+        }
+    }
+
+    deinit {
+        deflateEnd(self.stream)
+        self.stream.deallocate()
     }
 
     /// The compressed bytes for `buffer` that are ready (possibly none yet).
     public func compress(_ buffer: ByteBuffer) throws -> ByteBuffer {
-        try self.run(buffer, flush: .no)
+        try self.run(buffer, flush: Z_NO_FLUSH)
     }
 
-    /// `buffer` compressed and flushed to a byte boundary (zlib's sync flush): everything given
-    /// so far can be inflated from what was returned, and the stream goes on.
+    /// `buffer` compressed and flushed to a byte boundary (zlib's sync flush, ending in
+    /// `00 00 FF FF`): everything given so far can be inflated from what was returned, and the
+    /// stream goes on. Nothing at all when there is nothing new to flush.
     public func flush(_ buffer: ByteBuffer) throws -> ByteBuffer {
-        var output = ByteBuffer()
-        if var window = self.compressor.window, window.readableBytes > 0 {
-            // What earlier pieces left in CompressNIO's window comes first.
-            output.writeBuffer(&window)
-            window.clear()
-            self.compressor.window = window
-        }
-        var input = buffer
-        output.reserveCapacity(minimumWritableBytes: self.compressor.maxSize(from: input) + 64)
-        while true {
-            do {
-                try self.compressor.streamDeflate(from: &input, to: &output, flush: .sync)
-                // zlib ends a flush only with room left over; a full buffer may hold back more.
-                if output.writableBytes > 0 { return output }
-            } catch let error as CompressNIOError where error == .bufferOverflow {
-                // Full: grow and go on.
-            }
-            output.reserveCapacity(minimumWritableBytes: Swift.max(4096, output.readableBytes / 2))
-        }
+        try self.run(buffer, flush: Z_SYNC_FLUSH)
     }
 
-    /// Forgets what was compressed so far, so that later output does not refer back to it.
+    /// `buffer` and everything still held back; the stream is complete afterwards.
+    public func finish(_ buffer: ByteBuffer = ByteBuffer()) throws -> ByteBuffer {
+        try self.run(buffer, flush: Z_FINISH)
+    }
+
+    /// Forgets what was compressed so far, so that later output does not refer back to it; after
+    /// ``finish(_:)``, starts a new stream.
     public func reset() throws {
-        try self.compressor.resetStream()
+        let status = deflateReset(self.stream)
+        guard status == Z_OK else { throw Failure(status: status) }
     }
 
-    /// Everything still held back; the stream is complete afterwards.
-    public func finish() throws -> ByteBuffer {
-        let tail = try self.run(ByteBuffer(), flush: .finish)
-        try self.compressor.finishStream()
-        return tail
+    /// All of `buffer` compressed in `format`: a whole body at once.
+    public static func compress(_ buffer: ByteBuffer, format: CompressionFormat, level: Int = 6) throws -> ByteBuffer {
+        try StreamCompressor(format, level: level).finish(buffer)
     }
 
-    private func run(_ buffer: ByteBuffer, flush: CompressNIOFlush) throws -> ByteBuffer {
-        var input = buffer
+    private func run(_ buffer: ByteBuffer, flush: Int32) throws -> ByteBuffer {
         var output = ByteBuffer()
-        try input.compressStream(with: self.compressor, flush: flush) { piece in
-            var piece = piece
-            output.writeBuffer(&piece)
+        try buffer.withUnsafeReadableBytes { input in
+            let stream = self.stream
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.pointee.avail_in = uInt(input.count)
+            defer {
+                stream.pointee.next_in = nil
+                stream.pointee.avail_in = 0
+            }
+            while true {
+                let room = Swift.min(65536, Swift.max(4096, Int(stream.pointee.avail_in) / 2 + 64))
+                var status = Z_OK
+                var full = false
+                output.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { out in
+                    stream.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.pointee.avail_out = uInt(room)
+                    status = deflate(stream, flush)
+                    full = stream.pointee.avail_out == 0
+                    let count = room - Int(stream.pointee.avail_out)
+                    stream.pointee.next_out = nil
+                    stream.pointee.avail_out = 0
+                    return count
+                }
+                switch status {
+                case Z_STREAM_END:
+                    return
+                case Z_OK where flush == Z_FINISH, Z_OK where full:
+                    // More to come: a finish goes on to the stream's end, and a full window may
+                    // hold back more.
+                    continue
+                case Z_OK where stream.pointee.avail_in == 0:
+                    return
+                case Z_OK:
+                    continue
+                case Z_BUF_ERROR:
+                    // No progress possible: nothing new to compress or flush.
+                    return
+                default:
+                    throw Failure(status: status)
+                }
+            }
         }
         return output
     }

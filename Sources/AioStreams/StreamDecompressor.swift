@@ -1,8 +1,12 @@
-import CompressNIO
+internal import CAioZlib
 import NIOCore
 
-/// Inflates a gzip, zlib or raw deflate stream piece by piece and refuses to produce more than
-/// a limit: one inflater, with the zip-bomb cap, for multipart parts and WebSocket messages.
+/// Inflates a gzip, zlib or raw deflate stream piece by piece, refusing to produce more than a
+/// limit: one inflater, with the zip-bomb cap, for request bodies, multipart parts and WebSocket
+/// messages.
+///
+/// A body is whole only if its stream ended: ``finish()`` throws for one cut short, and bytes
+/// after the end are an error, except a next gzip member (read as more of the same body).
 ///
 /// Used by one reader at a time; not thread-safe.
 public final class StreamDecompressor {
@@ -14,47 +18,92 @@ public final class StreamDecompressor {
         case corrupt
         /// Bytes follow the end of the compressed stream.
         case trailingData
+        /// The input ended before the compressed stream did.
+        case truncated
     }
 
-    private let decompressor: any NIODecompressor
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let format: CompressionFormat
     private let limit: Int
     private var produced = 0
+    /// Whether the compressed stream has ended: its last block and, for gzip and zlib, its
+    /// checksum are read.
+    public private(set) var ended = false
+    /// Some input was given: an empty body is empty, not truncated.
+    private var started = false
 
-    /// An inflater for `algorithm` producing at most `limit` bytes in all.
-    public init(_ algorithm: CompressionAlgorithm, limit: Int) throws {
-        self.decompressor = algorithm.decompressor
+    /// An inflater for `format` producing at most `limit` bytes in all (or per message, with
+    /// ``resetCount()``).
+    public init(_ format: CompressionFormat, limit: Int) throws {
+        self.stream = .allocate(capacity: 1)
+        self.stream.initialize(to: z_stream())
+        guard CAioZlib_inflateInit2(self.stream, format.zlibWindowBits) == Z_OK else {
+            self.stream.deallocate()
+            throw Failure.corrupt
+        }
+        self.format = format
         self.limit = limit
-        try self.decompressor.startStream()
+    }
+
+    deinit {
+        inflateEnd(self.stream)
+        self.stream.deallocate()
     }
 
     /// The bytes `piece` inflates to (possibly none yet).
     ///
     /// - Throws: ``Failure``.
     public func decompress(_ piece: ByteBuffer) throws -> ByteBuffer {
-        var input = piece
         var output = ByteBuffer()
-        // A full window may leave output inside zlib even when all input is taken: go on until
-        // the input is used up and a window comes back with room to spare.
-        var windowFilled = false
-        while input.readableBytes > 0 || windowFilled {
-            var window = ByteBuffer()
-            window.reserveCapacity(Swift.min(65536, Swift.max(4096, (self.limit - self.produced) + 1)))
-            let before = input.readableBytes
-            do {
-                try self.decompressor.streamInflate(from: &input, to: &window)
-            } catch let error as CompressNIOError where error == .bufferOverflow || error == .inputBufferOverflow {
-                // The window is full, or the input is used up: both mean "go on".
-            } catch {
-                throw Failure.corrupt
+        guard piece.readableBytes > 0 else { return output }
+        self.started = true
+        try piece.withUnsafeReadableBytes { input in
+            let stream = self.stream
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.pointee.avail_in = uInt(input.count)
+            defer {
+                stream.pointee.next_in = nil
+                stream.pointee.avail_in = 0
             }
-            self.produced += window.readableBytes
-            guard self.produced <= self.limit else { throw Failure.tooLarge(limit: self.limit) }
-            if window.readableBytes == 0, input.readableBytes == before {
-                guard input.readableBytes == 0 else { throw Failure.trailingData }
-                break
+            var restarted = false
+            while true {
+                if self.ended {
+                    guard stream.pointee.avail_in > 0 else { return }
+                    // Bytes after the end: the next gzip member, or garbage.
+                    guard self.format == .gzip else { throw Failure.trailingData }
+                    guard inflateReset(stream) == Z_OK else { throw Failure.corrupt }
+                    self.ended = false
+                    restarted = true
+                }
+                // Room for what is left of the limit and one byte more, to see it crossed.
+                let room = Swift.min(65536, Swift.max(4096, self.limit - self.produced + 1))
+                var status = Z_OK
+                var full = false
+                let written = output.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { out in
+                    stream.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.pointee.avail_out = uInt(room)
+                    status = inflate(stream, Z_NO_FLUSH)
+                    full = stream.pointee.avail_out == 0
+                    let count = room - Int(stream.pointee.avail_out)
+                    stream.pointee.next_out = nil
+                    stream.pointee.avail_out = 0
+                    return count
+                }
+                self.produced += written
+                guard self.produced <= self.limit else { throw Failure.tooLarge(limit: self.limit) }
+                switch status {
+                case Z_STREAM_END:
+                    self.ended = true
+                case Z_OK, Z_BUF_ERROR:
+                    // Done once the input is used up and zlib had room to spare: nothing is left
+                    // inside it. (Z_BUF_ERROR: no progress was possible, the input is used up.)
+                    if stream.pointee.avail_in == 0, !full { return }
+                default:
+                    // What follows a gzip member is not another one: trailing garbage.
+                    throw restarted && written == 0 ? Failure.trailingData : Failure.corrupt
+                }
+                if written > 0 { restarted = false }
             }
-            windowFilled = window.writableBytes == 0
-            output.writeBuffer(&window)
         }
         return output
     }
@@ -65,8 +114,28 @@ public final class StreamDecompressor {
         self.produced = 0
     }
 
-    /// Ends the stream.
+    /// Starts a new stream after one that ended, forgetting the old one's window: a WebSocket
+    /// sender may end a message's stream with a final block and begin the next message anew.
+    public func restart() throws {
+        guard inflateReset(self.stream) == Z_OK else { throw Failure.corrupt }
+        self.ended = false
+        self.started = false
+    }
+
+    /// Checks that the input ended where the compressed stream did (or that there was none).
+    ///
+    /// - Throws: ``Failure/truncated``.
     public func finish() throws {
-        try self.decompressor.finishStream()
+        guard self.ended || !self.started else { throw Failure.truncated }
+    }
+
+    /// All of `buffer` inflated, at most `limit` bytes: a whole body at once.
+    ///
+    /// - Throws: ``Failure``.
+    public static func decompress(_ buffer: ByteBuffer, format: CompressionFormat, limit: Int) throws -> ByteBuffer {
+        let decompressor = try StreamDecompressor(format, limit: limit)
+        let output = try decompressor.decompress(buffer)
+        try decompressor.finish()
+        return output
     }
 }

@@ -1,6 +1,6 @@
 import AioServer
+import AioStreams
 import AioWire
-import CompressNIO
 import HTTPTypes
 import NIOCore
 
@@ -59,15 +59,14 @@ public enum Middlewares {
                 let type, !MimeTypes.compressed.contains(type),
                 (response.contentLength ?? .max) >= minimumLength
             else { return response }
-            let algorithm = coding.algorithm(level: level)
             switch response.body {
             case .empty, .switchProtocols:
                 return response
-            case .buffer(var buffer):
-                response.body = .buffer(try buffer.compress(with: algorithm))
+            case .buffer(let buffer):
+                response.body = .buffer(try StreamCompressor.compress(buffer, format: coding.format, level: level))
             case .stream(_, let produce):
                 response.body = .stream(length: nil) { writer in
-                    writer.transform = try ZlibTransform(algorithm)
+                    writer.transform = try ZlibTransform(coding.format, level: level)
                     try await produce(&writer)
                 }
             }
@@ -144,12 +143,10 @@ enum ContentCoding: String, Sendable {
     }
 
     /// gzip, or deflate in its zlib wrapper (RFC 9110 §8.4.1.2).
-    func algorithm(level: Int) -> CompressionAlgorithm {
-        var configuration = ZlibConfiguration()
-        configuration.compressionLevel = Int32(min(max(level, 0), 9))
+    var format: CompressionFormat {
         switch self {
-        case .gzip: return .gzip(configuration: configuration)
-        case .deflate: return .zlib(configuration: configuration)
+        case .gzip: .gzip
+        case .deflate: .zlib
         }
     }
 }

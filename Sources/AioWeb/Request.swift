@@ -22,8 +22,12 @@ public struct Request: Sendable {
     public var head: HTTPRequestHead { self.server.head }
     /// The connection it came on.
     public var connection: ConnectionInfo { self.server.connection }
-    /// The body, read as it arrives. Read it either this way or through `read()` and friends.
-    public var body: RequestBody { self.server.body }
+    /// The body, read as it arrives, its `Content-Encoding` (gzip, deflate) decoded to at most
+    /// ``clientMaxSize`` bytes. Read it either this way or through `read()` and friends.
+    public var body: RequestBody {
+        guard let cache = self.cache, let coding = self.headers[.contentEncoding] else { return self.server.body }
+        return cache.decoded(self.server.body, contentEncoding: coding, limit: self.clientMaxSize)
+    }
     /// Values of the route's variable parts, percent-decoded (`{id}` in `/users/{id}`).
     public internal(set) var matchInfo: [String: String] = [:]
     /// The application whose route matched (a sub-application for its routes).
@@ -173,6 +177,18 @@ final class BodyCache: Sendable {
     }
 
     private let state = NIOLockedValueBox(State.unread)
+    /// The body with its content coding decoded, made on first use.
+    private let decodedBody = NIOLockedValueBox<RequestBody?>(nil)
+
+    /// `body` with its `Content-Encoding` decoded, the same sequence for every caller.
+    func decoded(_ body: RequestBody, contentEncoding: String, limit: Int) -> RequestBody {
+        self.decodedBody.withLockedValue { decoded in
+            if let decoded { return decoded }
+            let made = InflateTransform(contentEncoding: contentEncoding, limit: limit).map { body.transformed(by: $0) } ?? body
+            decoded = made
+            return made
+        }
+    }
 
     /// Moves from unread to reading; returns what an earlier read left instead, if any.
     private func start() throws -> State? {

@@ -1,6 +1,5 @@
 import AioStreams
 import AioServer
-import CompressNIO
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -10,8 +9,8 @@ final class ZlibTransform: BodyTransform, @unchecked Sendable {
     private let lock = NIOLock()
     private let compressor: StreamCompressor
 
-    init(_ algorithm: CompressionAlgorithm) throws {
-        self.compressor = try StreamCompressor(algorithm)
+    init(_ format: CompressionFormat, level: Int) throws {
+        self.compressor = try StreamCompressor(format, level: level)
     }
 
     func transform(_ buffer: ByteBuffer) throws -> ByteBuffer {

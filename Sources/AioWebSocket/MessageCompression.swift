@@ -19,8 +19,8 @@ final class MessageCompression: @unchecked Sendable {
     /// most `maxMessageSize` bytes.
     init(role: WSFrameDecoder.Role, parameters: PerMessageDeflate, maxMessageSize: Int) throws {
         let bits = role == .server ? parameters.serverMaxWindowBits : parameters.clientMaxWindowBits
-        self.deflater = try StreamCompressor(.deflate(configuration: .init(windowSize: Int32(bits))))
-        self.inflater = try StreamDecompressor(.deflate(), limit: maxMessageSize)
+        self.deflater = try StreamCompressor(.rawDeflate(windowBits: bits))
+        self.inflater = try StreamDecompressor(.rawDeflate(), limit: maxMessageSize)
         self.resetAfterMessage = role == .server ? parameters.serverNoContextTakeover : parameters.clientNoContextTakeover
     }
 
@@ -44,14 +44,22 @@ final class MessageCompression: @unchecked Sendable {
     }
 
     /// The bytes one frame of a compressed message inflates to; the last frame (`fin`) has the
-    /// flush marker put back.
+    /// flush marker put back, unless the sender ended its stream with a final block (RFC 7692
+    /// §7.2.3.6), after which the next message starts a new stream.
     ///
-    /// - Throws: ``WebSocketError``: 1009 past the message size limit, 1007 for corrupt data.
+    /// - Throws: ``WebSocketError``: 1009 past the message size limit, 1007 for corrupt data
+    ///   (bytes after a final block among them).
     func inflate(_ payload: ByteBuffer, fin: Bool) throws -> ByteBuffer {
-        var input = payload
-        if fin { input.writeBytes(Self.tail) }
         do {
-            return try self.inflater.decompress(input)
+            var output = try self.inflater.decompress(payload)
+            guard fin else { return output }
+            if self.inflater.ended {
+                try self.inflater.restart()
+            } else {
+                var rest = try self.inflater.decompress(ByteBuffer(bytes: Self.tail))
+                output.writeBuffer(&rest)
+            }
+            return output
         } catch StreamDecompressor.Failure.tooLarge(let limit) {
             throw WebSocketError(.messageTooBig, "Message inflates to more than \(limit) bytes")
         } catch {

@@ -1,6 +1,7 @@
 import AioMultipart
 import AioServer
 import AioTesting
+import AioTestSupport
 import AioWeb
 import Foundation
 import NIOCore

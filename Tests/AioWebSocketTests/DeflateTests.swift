@@ -1,4 +1,5 @@
-import AioWebSocket
+import AioStreams
+@testable import AioWebSocket
 import NIOCore
 import Testing
 
@@ -38,7 +39,8 @@ struct DeflateTests {
         let toClient = MemoryTransport()
         let server = try WebSocket(role: .server, inbound: toServer.inbound, transport: Relay(to: toClient), deflate: parameters)
         let client = try WebSocket(role: .client, inbound: toClient.inbound, transport: Relay(to: toServer), deflate: parameters)
-        let texts = ["", "hello", "hello", String(repeating: "compress me ", count: 10000), "κόσμε"]
+        // Empty messages after others: a flush with nothing new once spun forever.
+        let texts = ["", "hello", "", "", "hello", String(repeating: "compress me ", count: 10000), "κόσμε", ""]
         for text in texts {
             try await client.send(text: text)
             let message = try await server.receive()
@@ -47,6 +49,24 @@ struct DeflateTests {
             let echo = try await client.receive()
             #expect(echo.type == .binary && echo.data == message.data)
         }
+    }
+}
+
+extension DeflateTests {
+    /// A sender may end a message's deflate stream with a final block (RFC 7692 §7.2.3.6): the
+    /// message inflates whole and the next one starts a new stream; bytes after the final block
+    /// within a message are corrupt data (1007).
+    @Test func messagesEndingWithAFinalBlock() throws {
+        let compression = try MessageCompression(role: .server, parameters: PerMessageDeflate(), maxMessageSize: 1 << 20)
+        for text in ["one", "two", "three"] {
+            let payload = try StreamCompressor.compress(ByteBuffer(string: text), format: .rawDeflate())
+            compression.startMessage()
+            #expect(try compression.inflate(payload, fin: true) == ByteBuffer(string: text))
+        }
+        var junk = try StreamCompressor.compress(ByteBuffer(string: "four"), format: .rawDeflate())
+        junk.writeString("junk")
+        compression.startMessage()
+        #expect(throws: WebSocketError.self) { try compression.inflate(junk, fin: true) }
     }
 }
 

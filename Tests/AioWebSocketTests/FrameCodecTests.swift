@@ -1,25 +1,7 @@
-import AioTesting
+import AioTestSupport
 import AioWebSocket
 import NIOCore
 import Testing
-
-/// `bytes` cut at every offset, and at seeded random offsets.
-func splits(of bytes: [UInt8]) -> [[ByteBuffer]] {
-    var generator = SplitMix64(seed: UInt64(bytes.count))
-    var result: [[ByteBuffer]] = [[ByteBuffer(bytes: bytes)], bytes.map { ByteBuffer(bytes: [$0]) }]
-    for _ in 0..<8 {
-        var cuts = (0..<Int.random(in: 1...6, using: &generator)).map { _ in Int.random(in: 0...bytes.count, using: &generator) }.sorted()
-        cuts.append(bytes.count)
-        var start = 0
-        var pieces: [ByteBuffer] = []
-        for cut in cuts where cut > start {
-            pieces.append(ByteBuffer(bytes: bytes[start..<cut]))
-            start = cut
-        }
-        result.append(pieces)
-    }
-    return result
-}
 
 /// Every frame `pieces` decode to.
 func decode(_ pieces: [ByteBuffer], role: WSFrameDecoder.Role, limit: Int = 1 << 20) throws -> [WSFrame] {
@@ -56,14 +38,14 @@ struct FrameCodecTests {
         let maskedHello: [UInt8] = [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
         let encoded = WSFrameEncoder.encode(WSFrame(opcode: .text, payload: ByteBuffer(string: "Hello")), maskingKey: WSMaskingKey(0x37, 0xFA, 0x21, 0x3D))
         #expect(Array(encoded.readableBytesView) == maskedHello)
-        for pieces in splits(of: maskedHello) {
+        for pieces in Splits.buffers(of: maskedHello) {
             let frames = try decode(pieces, role: .server)
             #expect(frames.count == 1)
             #expect(frames.first.map { String(buffer: $0.payload) } == "Hello")
         }
         // A fragmented unmasked text message: "Hel" then "lo".
         let fragmented: [UInt8] = [0x01, 0x03, 0x48, 0x65, 0x6C, 0x80, 0x02, 0x6C, 0x6F]
-        for pieces in splits(of: fragmented) {
+        for pieces in Splits.buffers(of: fragmented) {
             let frames = try decode(pieces, role: .client)
             #expect(frames.map(\.opcode) == [.text, .continuation])
             #expect(frames.map(\.fin) == [false, true])
@@ -84,7 +66,7 @@ struct FrameCodecTests {
         var wire = ByteBuffer()
         for frame in frames { WSFrameEncoder.encode(frame, maskingKey: .random(), into: &wire) }
         let bytes = Array(wire.readableBytesView)
-        for pieces in length > 1000 ? [splits(of: bytes)[0], splits(of: bytes)[2]] : splits(of: bytes) {
+        for pieces in length > 1000 ? [Splits.buffers(of: bytes)[0], Splits.buffers(of: bytes)[2]] : Splits.buffers(of: bytes) {
             let decoded = try decode(pieces, role: .server)
             #expect(decoded.map(\.opcode) == [.binary, .ping, .continuation])
             #expect(decoded.map(\.fin) == [false, true, true])

@@ -1,4 +1,5 @@
 import Foundation
+import AioStreams
 import AioTesting
 import AioWeb
 import HTTPTypes
@@ -52,6 +53,50 @@ struct ApplicationTests {
             #expect(latin.text == "café/iso-8859-1")
             let tooLarge = try await client.execute(.post, "/text", body: ByteBuffer(repeating: 0x61, count: 2000))
             #expect(tooLarge.status == .contentTooLarge)
+        }
+    }
+
+    /// A request body's `Content-Encoding` is decoded as it is read, as aiohttp's server does;
+    /// a stream that is cut short, corrupt or followed by junk is a 400, never a short body.
+    @Test("compressed request bodies", arguments: [TestMode.router, .live])
+    func compressedRequestBodies(_ mode: TestMode) async throws {
+        let app = Application(clientMaxSize: 10_000)
+        app.router.post("/text") { request in .text(try await request.text()) }
+        app.router.post("/form") { request in
+            .text(try await request.post().textFields.pairs.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
+        }
+        let text = String(repeating: "compressed body, ", count: 200)
+        func encoded(_ format: CompressionFormat, _ text: String = text) throws -> ByteBuffer {
+            try StreamCompressor.compress(ByteBuffer(string: text), format: format)
+        }
+        try await app.test(mode) { client in
+            for (coding, format) in [("gzip", CompressionFormat.gzip), ("deflate", .zlib), ("deflate", .rawDeflate()), ("x-gzip", .gzip)] {
+                let answer = try await client.execute(.post, "/text", headers: [.contentEncoding: coding], body: try encoded(format))
+                #expect(answer.status == .ok)
+                #expect(answer.text == text, "\(coding) \(format)")
+            }
+            var members = try encoded(.gzip, "first ")
+            var second = try encoded(.gzip, "second")
+            members.writeBuffer(&second)
+            #expect(try await client.execute(.post, "/text", headers: [.contentEncoding: "gzip"], body: members).text == "first second")
+            let form = try encoded(.gzip, "a=1&b=two")
+            let fields = try await client.execute(
+                .post, "/form", headers: [.contentEncoding: "gzip", .contentType: "application/x-www-form-urlencoded"], body: form
+            )
+            #expect(fields.text == "a=1&b=two")
+
+            let whole = try encoded(.gzip)
+            var junk = whole
+            junk.writeString("junk")
+            for bad in [whole.getSlice(at: 0, length: whole.readableBytes - 4)!, junk, ByteBuffer(string: "not gzip at all")] {
+                let refused = try await client.execute(.post, "/text", headers: [.contentEncoding: "gzip"], body: bad)
+                #expect(refused.status == .badRequest, "\(refused.text)")
+            }
+            let bomb = try StreamCompressor.compress(ByteBuffer(repeating: 0x61, count: 1 << 20), format: .gzip)
+            #expect(try await client.execute(.post, "/text", headers: [.contentEncoding: "gzip"], body: bomb).status == .contentTooLarge)
+            let brotli = try await client.execute(.post, "/text", headers: [.contentEncoding: "br"], body: ByteBuffer(string: "x"))
+            #expect(brotli.status == .unsupportedMediaType)
+            #expect(brotli.headerFields[.acceptEncoding] == "gzip, deflate")
         }
     }
 

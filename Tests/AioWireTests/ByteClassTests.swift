@@ -1,4 +1,4 @@
-import AioTesting
+import AioTestSupport
 import Testing
 
 @testable import AioWire

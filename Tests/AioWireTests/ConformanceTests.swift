@@ -1,3 +1,4 @@
+import AioTestSupport
 import AioWire
 import HTTPTypes
 import NIOCore

@@ -1,4 +1,4 @@
-import AioTesting
+import AioTestSupport
 import AioWire
 import HTTPTypes
 import NIOCore
@@ -28,30 +28,6 @@ struct ParseOutcome<Head: Hashable & Sendable>: Hashable, Sendable {
     var completeBeforeEOF = 0
 
     var completeCount: Int { self.messages.filter(\.complete).count }
-}
-
-/// Cut points that split `count` bytes into the pieces a test feeds.
-enum Splits {
-    static func whole(_ count: Int) -> [Int] { [count] }
-    static func bytewise(_ count: Int) -> [Int] { Array(repeating: 1, count: count) }
-
-    /// Random piece sizes from a seeded generator, so a failure can be replayed.
-    static func random(_ count: Int, seed: UInt64) -> [Int] {
-        var generator = SplitMix64(seed: seed)
-        var pieces: [Int] = []
-        var left = count
-        while left > 0 {
-            let size = min(left, Int(generator.next() % 17) + 1)
-            pieces.append(size)
-            left -= size
-        }
-        return pieces
-    }
-
-    /// Whole, byte by byte, and eight random splits.
-    static func all(_ count: Int, seed: UInt64 = 0x5EED) -> [[Int]] {
-        [whole(count), bytewise(count)] + (0..<8).map { random(count, seed: seed &+ UInt64($0)) }
-    }
 }
 
 func describe(_ error: any Error) -> String {

@@ -1,4 +1,4 @@
-import AioTesting
+import AioTestSupport
 import AioWire
 import HTTPTypes
 import NIOCore

@@ -1,4 +1,4 @@
-import CompressNIO
+import AioHTTP
 import NIOCore
 
 /// The fixed bodies of httpbin's content endpoints.
@@ -190,7 +190,7 @@ enum Assets {
                 raw.writeBytes(orange ? [0xF0, 0x51, 0x38] : [0xFF, 0xFF, 0xFF])
             }
         }
-        let idat = (try? raw.compress(with: .zlib())).map { Array($0.readableBytesView) } ?? []
+        let idat = (try? StreamCompressor.compress(raw, format: .zlib)).map { Array($0.readableBytesView) } ?? []
         var header: [UInt8] = []
         for value in [UInt32(size), UInt32(size)] { header += withUnsafeBytes(of: value.bigEndian, Array.init) }
         header += [8, 2, 0, 0, 0]  // 8-bit RGB, deflate, no filter method, no interlace

@@ -1,4 +1,5 @@
 import AioHTTP
+import AioTestSupport
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -95,21 +96,8 @@ extension Httpbin {
     }
 
     /// Random bytes from `seed` when given, so a client can ask for the same bytes twice.
-    static func generator(_ request: Request) -> SeededGenerator {
-        SeededGenerator(seed: request.query["seed"].flatMap(UInt64.init) ?? UInt64.random(in: 0...UInt64.max))
-    }
-}
-
-/// SplitMix64.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+    static func generator(_ request: Request) -> SplitMix64 {
+        SplitMix64(seed: request.query["seed"].flatMap(UInt64.init) ?? UInt64.random(in: 0...UInt64.max))
     }
 }
 

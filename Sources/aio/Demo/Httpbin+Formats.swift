@@ -1,5 +1,4 @@
 import AioHTTP
-import CompressNIO
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -8,15 +7,15 @@ extension Httpbin {
     /// `/gzip`, `/deflate`, `/html`, `/json`, `/xml`, `/encoding/utf8`, `/robots.txt`, `/deny`,
     /// `/image…`, `/forms/post`.
     static func registerFormats(_ router: Router) {
-        for (path, key, algorithm, coding) in [
-            ("/gzip", "gzipped", CompressionAlgorithm.gzip(), "gzip"), ("/deflate", "deflated", .zlib(), "deflate"),
+        for (path, key, format, coding) in [
+            ("/gzip", "gzipped", CompressionFormat.gzip, "gzip"), ("/deflate", "deflated", .zlib, "deflate"),
         ] {
             router.get(path) { request in
                 let info = try await HttpbinRequest.read(request)
-                var body = ByteBuffer(string: info.dictionary([.origin, .headers, .method], extra: [key: .bool(true)]).text)
+                let body = ByteBuffer(string: info.dictionary([.origin, .headers, .method], extra: [key: .bool(true)]).text)
                 return Response(
                     headers: [.contentType: "application/json", .contentEncoding: coding],
-                    body: .buffer(try body.compress(with: algorithm))
+                    body: .buffer(try StreamCompressor.compress(body, format: format))
                 )
             }
         }
