@@ -26,6 +26,9 @@ public struct MultipartConfiguration: Sendable {
     public var maxFileSize: Int?
     /// Where spooled uploads go; nil (the default) for the system's temporary directory.
     public var temporaryDirectory: String?
+    /// The bytes spooled uploads may hold on disk at once, shared by every form that uses it
+    /// (``SpoolBudget/shared`` by default: 1 GiB).
+    public var spoolBudget: SpoolBudget
 
     /// Limits with the defaults above, any of them changed.
     public init(
@@ -40,7 +43,8 @@ public struct MultipartConfiguration: Sendable {
         maxLineLength: Int = 65536,
         memoryFileThreshold: Int = 256 << 10,
         maxFileSize: Int? = nil,
-        temporaryDirectory: String? = nil
+        temporaryDirectory: String? = nil,
+        spoolBudget: SpoolBudget = .shared
     ) {
         self.maxParts = maxParts
         self.partHeaders = partHeaders
@@ -50,5 +54,6 @@ public struct MultipartConfiguration: Sendable {
         self.memoryFileThreshold = memoryFileThreshold
         self.maxFileSize = maxFileSize
         self.temporaryDirectory = temporaryDirectory
+        self.spoolBudget = spoolBudget
     }
 }

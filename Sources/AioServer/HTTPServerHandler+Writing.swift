@@ -38,6 +38,7 @@ extension HTTPServerHandler {
     ) throws {
         try self.checkWritable(state)
         let status = response.status
+        guard status.code >= 200 else { throw InterimStatusAsResponse(code: status.code) }
         let (framing, fields) = self.prepare(response, status: status.code, state: state, bodyLength: bodyLength)
         state.headWritten = true
         let inline = framing != .none && bodyLength <= 16384
@@ -59,6 +60,7 @@ extension HTTPServerHandler {
     func writeHead(_ response: HTTPResponse, contentLength: Int?, state: ResponseState) throws {
         try self.checkWritable(state)
         let status = response.status
+        guard status.code >= 200 else { throw InterimStatusAsResponse(code: status.code) }
         let (framing, fields) = self.prepare(response, status: status.code, state: state, bodyLength: contentLength)
         state.framing = framing
         state.headWritten = true

@@ -385,7 +385,9 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             // Written whole: nothing holds the state any more.
             self.spareState = state
         } catch {
-            // A failed write means the connection is gone; its closing does the rest.
+            // A refused response (an interim status) is answered with 500; a failed write means
+            // the connection is gone, and its closing does the rest.
+            self.responderFailed(error, state: state)
         }
         return true
     }

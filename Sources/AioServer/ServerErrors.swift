@@ -81,3 +81,17 @@ public struct UpgradeNotRequested: Error, Hashable, CustomStringConvertible {
 
     public var description: String { "Switching protocols needs a request asking to upgrade and a 101 response" }
 }
+
+/// A responder gave a 1xx status as its response: an interim status is never the answer (RFC
+/// 9110 §15.2; 101 goes through ``ResponseWriter/switchProtocols(_:)``), and a client would wait
+/// on for one. The request is answered with 500 instead.
+public struct InterimStatusAsResponse: Error, Hashable, CustomStringConvertible {
+    /// The status code given.
+    public let code: Int
+
+    public init(code: Int) {
+        self.code = code
+    }
+
+    public var description: String { "\(self.code) is an interim status, not a response" }
+}

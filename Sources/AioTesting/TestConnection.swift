@@ -96,6 +96,15 @@ public final class TestConnection: Sendable {
     public func close() async throws {
         try? await self.channel.close()
     }
+
+    /// Resets the connection: closes it with an RST (`SO_LINGER` 0), as a client that crashed
+    /// or a middlebox that gave up would, instead of the orderly FIN.
+    public func reset() async throws {
+        if let socket = self.channel as? any SocketOptionProvider {
+            try await socket.setSoLinger(NIOLinger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try? await self.channel.close()
+    }
 }
 
 /// The reading side of a ``TestConnection``, one reader at a time.

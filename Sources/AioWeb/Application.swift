@@ -121,8 +121,12 @@ public final class Application: Sendable {
 
     /// Runs the startup signal and the setup halves of the cleanup context, here and then in
     /// sub-applications.
+    ///
+    /// Uploads spooled by an earlier process that was killed before it could remove them are
+    /// removed first.
     public func startup() async throws {
         try self.freeze()
+        try await UploadedForm.removeLeftovers(in: self.multipart.temporaryDirectory)
         try await self.onStartup.send(self)
         for setup in self.cleanupContext.receivers {
             let teardown = try await setup(self)

@@ -1,4 +1,5 @@
 import AioServer
+import AioWire
 
 /// A cookie to set on a response (`Set-Cookie`, RFC 6265), with every attribute aiohttp's
 /// `set_cookie` takes.
@@ -68,6 +69,20 @@ public struct Cookie: Sendable, Hashable {
         return text
     }
 
+    /// Checks that the name is a token (RFC 6265 §4.1.1) and that `Domain` and `Path` hold no
+    /// `;` or control character: any of them would let the cookie's text set other attributes.
+    func validate() throws(InvalidCookie) {
+        guard HTTPToken.isToken(self.name) else {
+            throw InvalidCookie(name: self.name, reason: "the name is not a token")
+        }
+        for (attribute, value) in [("Domain", self.domain), ("Path", self.path)] {
+            guard let value else { continue }
+            guard value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ";") }) else {
+                throw InvalidCookie(name: self.name, reason: "its \(attribute) holds ';' or a control character")
+            }
+        }
+    }
+
     /// `cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E`.
     static func isCookieOctet(_ byte: UInt8) -> Bool {
         byte == 0x21 || (0x23...0x2B).contains(byte) || (0x2D...0x3A).contains(byte) || (0x3C...0x5B).contains(byte)
@@ -116,4 +131,15 @@ extension Substring {
         while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
         return String(slice)
     }
+}
+
+/// A cookie a response cannot carry as given: its name is not a token, or its `Domain` or
+/// `Path` would end the attribute early.
+public struct InvalidCookie: Error, Hashable, CustomStringConvertible {
+    /// The cookie's name.
+    public let name: String
+    /// What is wrong with it.
+    public let reason: String
+
+    public var description: String { "Invalid cookie \(self.name.debugDescription): \(self.reason)" }
 }

@@ -131,17 +131,22 @@ public struct Request: Sendable {
     }
 
     /// The fields of a form body, as aiohttp's `post()`: `application/x-www-form-urlencoded`
-    /// (read whole, at most ``clientMaxSize``) or `multipart/form-data` (text fields in memory,
-    /// at most ``Application/multipart``'s `maxFieldSize` in all; files as ``FileField``s,
-    /// spooled to temporary files that are removed once the response has been sent). Empty for
-    /// other content types. Read once and kept, so it can be called again.
+    /// (read whole) or `multipart/form-data` (text fields in memory, at most
+    /// ``Application/multipart``'s `maxFieldSize` in all; files as ``FileField``s, spooled to
+    /// temporary files that are removed once the response has been sent, on every path). Every
+    /// byte of the form, files included, counts against ``clientMaxSize`` (413 past it), as in
+    /// aiohttp: raise it for uploads. Empty for other content types. Read once and kept, so it
+    /// can be called again.
+    ///
+    /// - Throws: 413 past a limit; 503 when uploads in progress fill the application's
+    ///   ``AioMultipart/SpoolBudget`` or the disk's free space.
     public func post() async throws -> MultiDict<FormValue> {
         switch self.contentType {
         case "application/x-www-form-urlencoded":
             let fields = FormEncoding.decode(String(buffer: try await self.read()))
             return MultiDict(fields.pairs.map { ($0.key, FormValue.text($0.value)) })
         case "multipart/form-data":
-            let read = { try await self.multipart().readForm() }
+            let read = { try await self.multipart().readForm(upTo: self.clientMaxSize) }
             guard let cache = self.cache else { return try await read().fields }
             return try await cache.form(read)
         default:

@@ -153,14 +153,20 @@ public struct Response: Sendable {
     }
 
     /// Sets a cookie, replacing one of the same name set before on this response.
-    public mutating func setCookie(_ cookie: Cookie) {
+    ///
+    /// - Throws: ``InvalidCookie`` for a name that is not a token or a `Domain` or `Path` that
+    ///   would end the attribute (as Python's `http.cookies`, under aiohttp, refuses them).
+    public mutating func setCookie(_ cookie: Cookie) throws(InvalidCookie) {
+        try cookie.validate()
         self.cookies.removeAll { $0.name == cookie.name }
         self.cookies.append(cookie)
     }
 
     /// Tells the client to drop the cookie `name`.
-    public mutating func deleteCookie(_ name: String, path: String? = "/", domain: String? = nil) {
-        self.setCookie(.deletion(name: name, path: path, domain: domain))
+    ///
+    /// - Throws: ``InvalidCookie`` as ``setCookie(_:)``.
+    public mutating func deleteCookie(_ name: String, path: String? = "/", domain: String? = nil) throws(InvalidCookie) {
+        try self.setCookie(.deletion(name: name, path: path, domain: domain))
     }
 
     /// The content type.

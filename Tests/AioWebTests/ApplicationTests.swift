@@ -125,8 +125,8 @@ struct ApplicationTests {
         app.router.get("/boom") { _ in throw CancellationError() }
         app.router.get("/cookie") { _ in
             var response = Response.text("with cookies")
-            response.setCookie(Cookie(name: "session", value: "a b", maxAge: 60, secure: true, httpOnly: true, sameSite: .lax))
-            response.deleteCookie("old")
+            try response.setCookie(Cookie(name: "session", value: "a b", maxAge: 60, secure: true, httpOnly: true, sameSite: .lax))
+            try response.deleteCookie("old")
             return response
         }
         app.router.get("/stream") { _ in
@@ -153,6 +153,36 @@ struct ApplicationTests {
             let stream = try await client.execute(.get, "/stream")
             #expect(stream.text == "0;1;2;")
             #expect(stream.headerFields[.transferEncoding] == "chunked")
+        }
+    }
+
+    /// A cookie whose name is not a token, or whose Domain or Path would end the attribute, is
+    /// refused rather than written (it would set attributes of the client's choosing).
+    @Test func invalidCookiesAreRefused() throws {
+        var response = Response.text("x")
+        for cookie in [
+            Cookie(name: "a;b", value: "1"), Cookie(name: "", value: "1"), Cookie(name: "a b", value: "1"),
+            Cookie(name: "a", value: "1", path: "/; Domain=evil.example"), Cookie(name: "a", value: "1", domain: "x\r\nSet-Cookie: b=2"),
+        ] {
+            #expect(throws: InvalidCookie.self) { try response.setCookie(cookie) }
+        }
+        try response.setCookie(Cookie(name: "ok", value: "a;b"))
+        #expect(response.cookies.map(\.headerValue) == [#"ok="a;b"; Path=/"#])
+    }
+
+    /// A handler that answers with an interim status gets a 500: a 1xx is never the answer, and
+    /// a client would wait on for one. Both on the spot and through the request loop.
+    @Test func interimStatusesAreNotResponses() async throws {
+        let app = Application()
+        app.router.get("/sync") { _ in Response(status: .init(code: 103)) }
+        app.router.get("/async") { _ in
+            await Task.yield()
+            return Response(status: .continue)
+        }
+        try await app.test(.live) { client async throws in
+            for path in ["/sync", "/async", "/sync"] {
+                #expect(try await client.execute(.get, path).status == .internalServerError, "\(path)")
+            }
         }
     }
 

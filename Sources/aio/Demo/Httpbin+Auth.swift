@@ -58,7 +58,7 @@ extension Httpbin {
         let requireCookie = ["1", "t", "true"].contains((request.query["require-cookie"] ?? "").lowercased())
         let cookies = request.cookies
 
-        func challenge(stale: Bool, lastNonce: String?) -> Response {
+        func challenge(stale: Bool, lastNonce: String?) throws -> Response {
             let nonce = digestHash("\(request.remote ?? ""):\(Date().timeIntervalSince1970):\(UUID().uuidString)", algorithm)
             let opaque = digestHash(UUID().uuidString, algorithm)
             let offered = qop ?? "auth, auth-int"
@@ -67,39 +67,39 @@ extension Httpbin {
                 .wwwAuthenticate: "Digest realm=\"me@kennethreitz.com\", nonce=\"\(nonce)\", opaque=\"\(opaque)\", "
                     + "qop=\"\(offered)\", algorithm=\(algorithm), stale=\(stale ? "TRUE" : "FALSE")",
             ])
-            response.setCookie(Cookie(name: "stale_after", value: staleAfter))
-            if let lastNonce { response.setCookie(Cookie(name: "last_nonce", value: lastNonce)) }
-            response.setCookie(Cookie(name: "fake", value: "fake_value"))
+            try response.setCookie(Cookie(name: "stale_after", value: staleAfter))
+            if let lastNonce { try response.setCookie(Cookie(name: "last_nonce", value: lastNonce)) }
+            try response.setCookie(Cookie(name: "fake", value: "fake_value"))
             return response
         }
 
         guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("digest "),
             !requireCookie || request.headers[.cookie] != nil
         else {
-            return challenge(stale: false, lastNonce: nil)
+            return try challenge(stale: false, lastNonce: nil)
         }
         if requireCookie, cookies["fake"] != "fake_value" {
             var response = Response.httpbin(.object(["errors": .array([.string("missing cookie set on challenge")])]), status: .forbidden)
-            response.setCookie(Cookie(name: "fake", value: "fake_value"))
+            try response.setCookie(Cookie(name: "fake", value: "fake_value"))
             return response
         }
         let credentials = Self.digestParameters(String(authorization.dropFirst(7)))
         let nonce = credentials["nonce"] ?? ""
         let staleCookie = cookies["stale_after"]
         if cookies["last_nonce"].map({ $0 == nonce }) == true || staleCookie == "0" {
-            return challenge(stale: true, lastNonce: nonce)
+            return try challenge(stale: true, lastNonce: nonce)
         }
         let body = try await request.read()
-        guard credentials["username"] == user,
-            Self.digestResponse(credentials, password: password, method: request.method.rawValue, uri: request.pathAndQuery, body: body)
-                == credentials["response"]
+        guard credentials["username"] == user, let answer = credentials["response"],
+            let expected = Self.digestResponse(credentials, password: password, method: request.method.rawValue, uri: request.pathAndQuery, body: body),
+            answer == expected
         else {
-            return challenge(stale: false, lastNonce: nonce)
+            return try challenge(stale: false, lastNonce: nonce)
         }
         var response = Response.httpbin(.object(["authenticated": .bool(true), "user": .string(user)]))
-        response.setCookie(Cookie(name: "fake", value: "fake_value"))
+        try response.setCookie(Cookie(name: "fake", value: "fake_value"))
         if let staleCookie {
-            response.setCookie(Cookie(name: "stale_after", value: Int(staleCookie).map { String($0 - 1) } ?? "never"))
+            try response.setCookie(Cookie(name: "stale_after", value: Int(staleCookie).map { String(max($0, 1) - 1) } ?? "never"))
         }
         return response
     }

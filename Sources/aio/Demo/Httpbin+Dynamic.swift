@@ -7,12 +7,12 @@ import NIOCore
 extension Httpbin {
     /// `/bytes`, `/stream-bytes`, `/stream`, `/range`, `/drip`, `/links`, `/base64`.
     static func registerDynamic(_ router: Router) {
-        router.get("/bytes/{n:\\d+}") { request in
+        router.get("/bytes/{n:[0-9]+}") { request in
             let count = min(Int(request.matchInfo["n"]!) ?? 0, 100 * 1024)
             var random = Self.generator(request)
             return .bytes(ByteBuffer(bytes: (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }))
         }
-        router.get("/stream-bytes/{n:\\d+}") { request in
+        router.get("/stream-bytes/{n:[0-9]+}") { request in
             let count = min(Int(request.matchInfo["n"]!) ?? 0, 100 * 1024)
             let chunkSize = max(1, Int(request.query["chunk_size"] ?? "10240") ?? 10240)
             let seed = Self.generator(request)
@@ -26,7 +26,7 @@ extension Httpbin {
                 }
             }
         }
-        router.get("/stream/{n:\\d+}") { request in
+        router.get("/stream/{n:[0-9]+}") { request in
             let count = min(Int(request.matchInfo["n"]!) ?? 0, 100)
             let info = try await HttpbinRequest.read(request)
             let lines = (0..<count).map { index in
@@ -36,7 +36,7 @@ extension Httpbin {
                 for line in lines { try await writer.write(ByteBuffer(string: line + "\n")) }
             }
         }
-        router.get("/range/{n:\\d+}") { request in
+        router.get("/range/{n:[0-9]+}") { request in
             let count = Int(request.matchInfo["n"]!) ?? 0
             guard count <= 100 * 1024 else { throw HTTPNotFound(text: "number of bytes must be in the range (0, 102400]") }
             let alphabet = Array("abcdefghijklmnopqrstuvwxyz".utf8)
@@ -57,21 +57,24 @@ extension Httpbin {
             let duration = try Self.seconds(request.query["duration"], default: 2, upTo: 30)
             let count = min(Int(request.query["numbytes"] ?? "10") ?? 10, 10 << 20)
             guard count > 0 else { throw HTTPBadRequest("number of bytes must be positive") }
-            guard let code = Int(request.query["code"] ?? "200"), (100...599).contains(code) else {
-                throw HTTPBadRequest("code must be a status between 100 and 599")
+            guard let code = Int(request.query["code"] ?? "200"), (200...599).contains(code) else {
+                throw HTTPBadRequest("code must be a final status, 200 to 599")
             }
             let delay = try Self.seconds(request.query["delay"], default: 0, upTo: 10)
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-            let pause = duration / Double(count)
+            // Bytes go out in as many writes as there are whole milliseconds to spread them over.
+            let writes = max(1, min(count, Int(duration * 1000)))
+            let pause = duration / Double(writes)
             return .stream(status: HTTPResponse.Status(code: code), headers: [.contentType: "application/octet-stream"], length: count) { writer in
-                for _ in 0..<count {
-                    try await writer.write(ByteBuffer(string: "*"))
+                for index in 0..<writes {
+                    let size = count / writes + (index < count % writes ? 1 : 0)
+                    try await writer.write(ByteBuffer(repeating: UInt8(ascii: "*"), count: size))
                     try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
                 }
             }
         }
-        router.get("/links/{n:\\d+}") { request in throw HTTPFound(location: "/links/\(request.matchInfo["n"]!)/0") }
-        router.get("/links/{n:\\d+}/{offset:\\d+}") { request in
+        router.get("/links/{n:[0-9]+}") { request in throw HTTPFound(location: "/links/\(request.matchInfo["n"]!)/0") }
+        router.get("/links/{n:[0-9]+}/{offset:[0-9]+}") { request in
             let count = min(max(Int(request.matchInfo["n"]!) ?? 1, 1), 200)
             let offset = Int(request.matchInfo["offset"]!) ?? 0
             let links = (0..<count).map { $0 == offset ? "\($0) " : "<a href='/links/\(count)/\($0)'>\($0)</a> " }.joined()

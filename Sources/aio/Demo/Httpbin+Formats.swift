@@ -61,7 +61,7 @@ extension Httpbin {
                 .eTag: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             ])
         }
-        router.get("/cache/{n:\\d+}") { request in
+        router.get("/cache/{n:[0-9]+}") { request in
             let info = try await HttpbinRequest.read(request)
             return .httpbin(info.dictionary([.url, .args, .headers, .origin]), headers: [
                 .cacheControl: "public, max-age=\(request.matchInfo["n"]!)"

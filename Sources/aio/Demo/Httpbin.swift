@@ -6,11 +6,17 @@ import NIOCore
 /// The demo application of `aio serve`: httpbin's API (the service many HTTP client test suites
 /// are written against) on AioWeb.
 enum Httpbin {
+    /// The largest form `/post` and friends read (files included): `aio serve` takes uploads of
+    /// a few GiB, spooled to disk.
+    static let maxFormSize = 4 << 30
+
     /// An application with every endpoint; `staticDirectory` is served at `/static/`.
     static func makeApplication(staticDirectory: String?) throws -> Application {
         let app = Application(
             middlewares: [Middlewares.normalizePath(appendSlash: false, mergeSlashes: true)],
-            clientMaxSize: 64 << 20
+            clientMaxSize: 64 << 20,
+            // Room for a few large uploads at once, and still never the whole disk.
+            multipart: MultipartConfiguration(spoolBudget: SpoolBudget(limit: 8 << 30))
         )
         let router = app.router
         router.get("/") { _ in .html(IndexPage.html) }
@@ -75,14 +81,17 @@ enum Httpbin {
             var choices: [(Int, Double)] = []
             for choice in request.matchInfo["codes"]!.split(separator: ",") {
                 let parts = choice.split(separator: ":")
-                guard let code = parts.first.flatMap({ Int($0) }), (100...599).contains(code) else {
+                // A final status: a 1xx would leave the client waiting for the real answer.
+                guard let code = parts.first.flatMap({ Int($0) }), (200...599).contains(code) else {
                     throw HTTPBadRequest("Invalid status code")
                 }
                 let weight = parts.count > 1 ? Double(parts[1]) ?? 1 : 1
                 guard weight.isFinite, weight >= 0 else { throw HTTPBadRequest("Invalid weight") }
                 choices.append((code, weight))
             }
-            var pick = Double.random(in: 0..<max(choices.reduce(0) { $0 + $1.1 }, .leastNonzeroMagnitude))
+            let total = choices.reduce(0) { $0 + $1.1 }
+            guard total.isFinite, total > 0 else { throw HTTPBadRequest("The weights must add up to a finite number above 0") }
+            var pick = Double.random(in: 0..<total)
             var code = choices.last?.0 ?? 200
             for (candidate, weight) in choices {
                 if pick < weight { code = candidate; break }
@@ -122,7 +131,7 @@ enum Httpbin {
 
     /// `/redirect/{n}`, `/relative-redirect/{n}`, `/absolute-redirect/{n}`, `/redirect-to`.
     static func registerRedirects(_ router: Router) {
-        router.get("/redirect/{n:\\d+}") { request in
+        router.get("/redirect/{n:[0-9]+}") { request in
             let count = Int(request.matchInfo["n"]!) ?? 1
             let absolute = request.query["absolute"]?.lowercased() == "true"
             if count <= 1 {
@@ -132,11 +141,11 @@ enum Httpbin {
             throw HTTPFound(location: absolute
                 ? "\(request.scheme)://\(request.host ?? "")/absolute-redirect/\(count - 1)" : "/\(kind)-redirect/\(count - 1)")
         }
-        router.get("/relative-redirect/{n:\\d+}") { request in
+        router.get("/relative-redirect/{n:[0-9]+}") { request in
             let count = Int(request.matchInfo["n"]!) ?? 1
             throw HTTPFound(location: count <= 1 ? "/get" : "/relative-redirect/\(count - 1)")
         }
-        router.get("/absolute-redirect/{n:\\d+}") { request in
+        router.get("/absolute-redirect/{n:[0-9]+}") { request in
             let count = Int(request.matchInfo["n"]!) ?? 1
             let base = "\(request.scheme)://\(request.host ?? "")"
             throw HTTPFound(location: count <= 1 ? base + "/get" : base + "/absolute-redirect/\(count - 1)")
@@ -159,18 +168,28 @@ enum Httpbin {
         }
         router.get("/cookies/set") { request in
             var response = Response(HTTPFound(location: "/cookies"))
-            for (name, value) in request.query { response.setCookie(Cookie(name: name, value: value)) }
+            try Self.clientCookies { for (name, value) in request.query { try response.setCookie(Cookie(name: name, value: value)) } }
             return response
         }
         router.get("/cookies/set/{name}/{value}") { request in
             var response = Response(HTTPFound(location: "/cookies"))
-            response.setCookie(Cookie(name: request.matchInfo["name"]!, value: request.matchInfo["value"]!))
+            try Self.clientCookies { try response.setCookie(Cookie(name: request.matchInfo["name"]!, value: request.matchInfo["value"]!)) }
             return response
         }
         router.get("/cookies/delete") { request in
             var response = Response(HTTPFound(location: "/cookies"))
-            for name in request.query.keys { response.deleteCookie(name) }
+            try Self.clientCookies { for name in request.query.keys { try response.deleteCookie(name) } }
             return response
+        }
+    }
+
+    /// Runs `body`, which sets cookies the client named: a name that cannot be a cookie's is the
+    /// client's mistake (400).
+    static func clientCookies(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as InvalidCookie {
+            throw HTTPBadRequest("\(error)")
         }
     }
 }

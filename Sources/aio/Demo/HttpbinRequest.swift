@@ -14,9 +14,11 @@ struct HttpbinRequest {
     let files: [(name: String, file: FileField, sha256: String)]
 
     /// Reads the body (when the request has one) and wraps the request. Multipart bodies are
-    /// read through `post()`, files streaming to disk, so uploads of any size pass.
+    /// read through `post()`, files streaming to disk, up to ``Httpbin/maxFormSize``.
     static func read(_ request: Request) async throws -> HttpbinRequest {
         if request.contentType == "multipart/form-data" {
+            var request = request
+            request.clientMaxSize = Httpbin.maxFormSize
             let fields = try await request.post()
             var files: [(String, FileField, String)] = []
             for (name, file) in fields.fileFields {

@@ -11,9 +11,23 @@ enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses `data` as JSON; nil when it is not JSON.
+    /// The deepest nesting echoed: indented, each level pads every value below it, so a small
+    /// deeply nested body would echo as megabytes.
+    static let maxDepth = 32
+
+    /// Parses `data` as JSON; nil when it is not JSON, or nested deeper than ``maxDepth``.
     static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data), value.depth <= Self.maxDepth else { return nil }
+        return value
+    }
+
+    /// How many arrays and objects deep the value goes.
+    var depth: Int {
+        switch self {
+        case .array(let values): 1 + (values.map(\.depth).max() ?? 0)
+        case .object(let members): 1 + (members.values.map(\.depth).max() ?? 0)
+        default: 0
+        }
     }
 
     /// A multi-dict as httpbin shows it: one value as a string, repeated ones as a list.
@@ -61,7 +75,6 @@ enum JSONValue: Sendable, Equatable {
             }
             return
         }
-        let pad = String(repeating: " ", count: indent + 2)
         switch self {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
@@ -70,6 +83,7 @@ enum JSONValue: Sendable, Equatable {
         case .string(let value): Self.writeString(value, into: &output)
         case .array(let values):
             guard !values.isEmpty else { output += "[]"; return }
+            let pad = String(repeating: " ", count: indent + 2)
             output += "[\n"
             for (index, value) in values.enumerated() {
                 output += pad
@@ -79,6 +93,7 @@ enum JSONValue: Sendable, Equatable {
             output += String(repeating: " ", count: indent) + "]"
         case .object(let members):
             guard !members.isEmpty else { output += "{}"; return }
+            let pad = String(repeating: " ", count: indent + 2)
             output += "{\n"
             let keys = members.keys.sorted()
             for (index, key) in keys.enumerated() {
