@@ -114,7 +114,7 @@ let package = Package(
             ],
             swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
-        // What codec tests share (a seeded generator, the ways input is cut), without the server.
+        // What tests share without the server: a seeded generator, the ways input is cut, a gate.
         .target(
             name: "AioTestSupport",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
@@ -173,6 +173,7 @@ let package = Package(
             name: "AioWebTests",
             dependencies: [
                 "AioWeb",
+                "AioTestSupport",
                 "AioServer",
                 "AioStreams",
                 "AioWebSocket",
@@ -188,6 +189,7 @@ let package = Package(
             name: "AioServerTests",
             dependencies: [
                 "AioServer",
+                "AioTestSupport",
                 "AioWire",
                 "AioTesting",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -30,7 +30,6 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         var source: RequestBody.Producer.Source?
         var received = 0
         var expectsContinue: Bool
-        var consumerWaiting = false
     }
 
     let configuration: ServerConfiguration
@@ -693,8 +692,3 @@ extension HTTPBodyFraming {
     }
 }
 
-/// Both values, when both are there.
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
-}

@@ -68,28 +68,11 @@ public final class StreamCompressor {
 
     private func run(_ buffer: ByteBuffer, flush: Int32) throws -> ByteBuffer {
         var output = ByteBuffer()
-        try buffer.withUnsafeReadableBytes { input in
-            let stream = self.stream
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = uInt(input.count)
-            defer {
-                stream.pointee.next_in = nil
-                stream.pointee.avail_in = 0
-            }
+        let stream = self.stream
+        try stream.withInput(buffer) {
             while true {
                 let room = Swift.min(65536, Swift.max(4096, Int(stream.pointee.avail_in) / 2 + 64))
-                var status = Z_OK
-                var full = false
-                output.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { out in
-                    stream.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_out = uInt(room)
-                    status = deflate(stream, flush)
-                    full = stream.pointee.avail_out == 0
-                    let count = room - Int(stream.pointee.avail_out)
-                    stream.pointee.next_out = nil
-                    stream.pointee.avail_out = 0
-                    return count
-                }
+                let (status, _, full) = stream.step(into: &output, room: room) { deflate($0, flush) }
                 switch status {
                 case Z_STREAM_END:
                     return

@@ -57,14 +57,8 @@ public final class StreamDecompressor {
         var output = ByteBuffer()
         guard piece.readableBytes > 0 else { return output }
         self.started = true
-        try piece.withUnsafeReadableBytes { input in
-            let stream = self.stream
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = uInt(input.count)
-            defer {
-                stream.pointee.next_in = nil
-                stream.pointee.avail_in = 0
-            }
+        let stream = self.stream
+        try stream.withInput(piece) {
             var restarted = false
             while true {
                 if self.ended {
@@ -77,18 +71,7 @@ public final class StreamDecompressor {
                 }
                 // Room for what is left of the limit and one byte more, to see it crossed.
                 let room = Swift.min(65536, Swift.max(4096, self.limit - self.produced + 1))
-                var status = Z_OK
-                var full = false
-                let written = output.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { out in
-                    stream.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_out = uInt(room)
-                    status = inflate(stream, Z_NO_FLUSH)
-                    full = stream.pointee.avail_out == 0
-                    let count = room - Int(stream.pointee.avail_out)
-                    stream.pointee.next_out = nil
-                    stream.pointee.avail_out = 0
-                    return count
-                }
+                let (status, written, full) = stream.step(into: &output, room: room) { inflate($0, Z_NO_FLUSH) }
                 self.produced += written
                 guard self.produced <= self.limit else { throw Failure.tooLarge(limit: self.limit) }
                 switch status {

@@ -77,7 +77,7 @@ struct WS: AsyncParsableCommand {
         case .text:
             line = message.text ?? ""
         case .binary:
-            let hex = message.data.readableBytesView.prefix(64).map { String(format: "%02x", $0) }.joined()
+            let hex = Hex.string(message.data.readableBytesView.prefix(64))
             line = "<binary \(message.data.readableBytes) bytes: \(hex)\(message.data.readableBytes > 64 ? "…" : "")>"
         default:
             line = "<\(message.type)>"

@@ -1,4 +1,5 @@
 import AioServer
+import AioTestSupport
 import AioTesting
 import AioWire
 import HTTPTypes

@@ -1,24 +1,9 @@
 import AioServer
+import AioTestSupport
 import AioTesting
 import HTTPTypes
 import NIOCore
 import Testing
-
-/// A one-shot signal between a test and a responder.
-final class Gate: Sendable {
-    private let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    init() {
-        (self.stream, self.continuation) = AsyncStream<Void>.makeStream()
-    }
-
-    func open() { self.continuation.finish() }
-
-    func wait() async {
-        for await _ in self.stream {}
-    }
-}
 
 /// Tells the test a request has arrived, then answers once the gate opens, or tells it the
 /// handler was cancelled.

@@ -1,27 +1,12 @@
 import AioMultipart
 import AioServer
+import AioTestSupport
 import AioTesting
 import AioWeb
 import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
-
-/// Opens once; every waiter, present and future, goes on then (or when its task is cancelled).
-private final class Latch: Sendable {
-    private let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    init() {
-        (self.stream, self.continuation) = AsyncStream<Void>.makeStream()
-    }
-
-    func open() { self.continuation.finish() }
-
-    func wait() async {
-        for await _ in self.stream {}
-    }
-}
 
 /// Forms count every byte against `clientMaxSize`, spooled uploads stay within a server-wide
 /// budget, and their temporary files go away on every path.
@@ -91,8 +76,8 @@ struct UploadSafetyTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let budget = SpoolBudget(limit: 1_500_000, minimumFreeSpace: 0)
         let app = Application(clientMaxSize: 10 << 20, multipart: Self.limits(directory, budget: budget))
-        let holding = Latch()
-        let release = Latch()
+        let holding = Gate()
+        let release = Gate()
         app.router.post("/hold") { request in
             let size = try await request.post().fileFields["file"]?.size ?? -1
             holding.open()
@@ -131,11 +116,11 @@ struct UploadSafetyTests {
             _ = try await request.post()
             throw Boom()
         }
-        let holding = Latch()
+        let holding = Gate()
         app.router.post("/hold") { request in
             _ = try await request.post()
             holding.open()
-            await Latch().wait()
+            await Gate().wait()
             return .text("cancelled")
         }
         app.router.post("/form") { request in .text("\(try await request.post().count)") }

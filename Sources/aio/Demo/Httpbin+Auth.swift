@@ -130,9 +130,9 @@ extension Httpbin {
 
     static func digestHash(_ bytes: [UInt8], _ algorithm: String) -> String {
         switch algorithm {
-        case "SHA-256": hexString(SHA256.hash(data: bytes))
-        case "SHA-512": hexString(SHA512.hash(data: bytes))
-        default: hexString(Insecure.MD5.hash(data: bytes))
+        case "SHA-256": Hex.string(SHA256.hash(data: bytes))
+        case "SHA-512": Hex.string(SHA512.hash(data: bytes))
+        default: Hex.string(Insecure.MD5.hash(data: bytes))
         }
     }
 

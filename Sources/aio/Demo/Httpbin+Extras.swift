@@ -22,7 +22,7 @@ extension Httpbin {
                     count += piece.readableBytes
                     piece.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                 }
-                return .httpbin(.object(["bytes": .number(Double(count)), "sha256": .string(hexString(hasher.finalize()))]))
+                return .httpbin(.object(["bytes": .number(Double(count)), "sha256": .string(Hex.string(hasher.finalize()))]))
             }
         }
     }

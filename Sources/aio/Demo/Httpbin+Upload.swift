@@ -34,7 +34,7 @@ extension Httpbin {
                         "name": part.name.map(JSONValue.string) ?? .null,
                         "filename": part.filename.map(JSONValue.string) ?? .null,
                         "size": .number(Double(size)),
-                        "sha256": .string(hash.finalize().map { String(format: "%02x", $0) }.joined()),
+                        "sha256": .string(Hex.string(hash.finalize())),
                     ])
                 )
             }

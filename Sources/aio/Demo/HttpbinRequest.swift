@@ -24,7 +24,7 @@ struct HttpbinRequest {
             for (name, file) in fields.fileFields {
                 var hash = SHA256()
                 try await file.forEachChunk { chunk in chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) } }
-                files.append((name, file, hash.finalize().map { String(format: "%02x", $0) }.joined()))
+                files.append((name, file, Hex.string(hash.finalize())))
             }
             return HttpbinRequest(request: request, body: ByteBuffer(), fields: fields, files: files)
         }

@@ -39,92 +39,37 @@ enum JSONValue: Sendable, Equatable {
 
     /// The text, with a final newline as httpbin sends it.
     var text: String {
-        var output = ""
-        self.write(into: &output, indent: 0)
-        return output + "\n"
+        var writer = JSONWriter(style: .python(indent: 2))
+        self.write(into: &writer)
+        return writer.text + "\n"
     }
 
     /// The text on one line, as Python's `json.dumps` without indentation (JSON lines).
     var compactText: String {
-        var output = ""
-        self.write(into: &output, indent: nil)
-        return output
+        var writer = JSONWriter(style: .python(indent: nil))
+        self.write(into: &writer)
+        return writer.text
     }
 
-    private func write(into output: inout String, indent: Int?) {
-        guard let indent else {
-            switch self {
-            case .array(let values):
-                output += "["
-                for (index, value) in values.enumerated() {
-                    if index > 0 { output += ", " }
-                    value.write(into: &output, indent: nil)
-                }
-                output += "]"
-            case .object(let members):
-                output += "{"
-                for (index, key) in members.keys.sorted().enumerated() {
-                    if index > 0 { output += ", " }
-                    Self.writeString(key, into: &output)
-                    output += ": "
-                    members[key]!.write(into: &output, indent: nil)
-                }
-                output += "}"
-            default:
-                self.write(into: &output, indent: 0)
-            }
-            return
-        }
+    /// Writes the value, keys sorted as httpbin's answers have them.
+    private func write(into writer: inout JSONWriter) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let value):
-            output += value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
-        case .string(let value): Self.writeString(value, into: &output)
+        case .null: writer.null()
+        case .bool(let value): writer.bool(value)
+        case .number(let value): writer.number(value)
+        case .string(let value): writer.string(value)
         case .array(let values):
-            guard !values.isEmpty else { output += "[]"; return }
-            let pad = String(repeating: " ", count: indent + 2)
-            output += "[\n"
-            for (index, value) in values.enumerated() {
-                output += pad
-                value.write(into: &output, indent: indent + 2)
-                output += index == values.count - 1 ? "\n" : ",\n"
-            }
-            output += String(repeating: " ", count: indent) + "]"
+            writer.beginArray()
+            for value in values { value.write(into: &writer) }
+            writer.endArray()
         case .object(let members):
-            guard !members.isEmpty else { output += "{}"; return }
-            let pad = String(repeating: " ", count: indent + 2)
-            output += "{\n"
-            let keys = members.keys.sorted()
-            for (index, key) in keys.enumerated() {
-                output += pad
-                Self.writeString(key, into: &output)
-                output += ": "
-                members[key]!.write(into: &output, indent: indent + 2)
-                output += index == keys.count - 1 ? "\n" : ",\n"
+            writer.beginObject()
+            for key in members.keys.sorted() {
+                writer.key(key)
+                members[key]!.write(into: &writer)
             }
-            output += String(repeating: " ", count: indent) + "}"
+            writer.endObject()
         }
-    }
-
-    private static func writeString(_ value: String, into output: inout String) {
-        output += "\""
-        for unit in value.utf16 {
-            switch unit {
-            case 0x22: output += "\\\""
-            case 0x5C: output += "\\\\"
-            case 0x0A: output += "\\n"
-            case 0x0D: output += "\\r"
-            case 0x09: output += "\\t"
-            case 0x08: output += "\\b"
-            case 0x0C: output += "\\f"
-            case 0x20..<0x7F: output.unicodeScalars.append(Unicode.Scalar(unit)!)
-            default:
-                let hex = String(unit, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-        }
-        output += "\""
     }
 }
 
