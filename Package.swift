@@ -224,6 +224,7 @@ let package = Package(
             name: "AioStreamsTests",
             dependencies: [
                 "AioStreams",
+                "AioTestSupport",
                 "AioWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# User-space instructions per keep-alive hello-world request, counted by valgrind's callgrind
+# User-space instructions per keep-alive request, counted by valgrind's callgrind
 # (repeatable on a busy machine, unlike req/s): each server answers 2,000 requests to warm up,
 # then the counters are zeroed and N more requests (`GET /`, four connections, one request at a
 # time on each) are counted. The kernel's share is not in these figures.
@@ -12,15 +12,17 @@ PORT=8094
 swift build -c release --product HelloAio 2>&1 | tail -n 1
 swift build -c release --product HelloNIO 2>&1 | tail -n 1
 bin=$(swift build -c release --show-bin-path)
+(cd ../.. && swift build -c release --product aio 2>&1 | tail -n 1)
+aio_bin=$(cd ../.. && swift build -c release --show-bin-path)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-drive() {  # drive COUNT: COUNT requests to / over four keep-alive connections
-    python3 - "$1" "$PORT" <<'PY'
+drive() {  # drive COUNT [PATH]: COUNT requests to PATH (/) over four keep-alive connections
+    python3 - "$1" "$PORT" "${2:-/}" <<'PY'
 import socket, sys
-count, port = int(sys.argv[1]), int(sys.argv[2])
+count, port, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
-request = f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
 for _ in range(count // 4):
     for connection in connections:
         connection.sendall(request)
@@ -40,21 +42,21 @@ for _ in range(count // 4):
 PY
 }
 
-count() {  # count BINARY ARGS...: prints instructions per request
-    local binary=$1
-    shift
+count() {  # count PATH BINARY ARGS...: prints instructions per request to PATH
+    local path=$1 binary=$2
+    shift 2
     # valgrind 3.19 cannot read the DWARF 5 the toolchain emits: count on a copy without it.
     strip --strip-debug -o "$scratch/server" "$binary"
-    valgrind --tool=callgrind --callgrind-out-file="$scratch/out.%p" "$scratch/server" "$PORT" 1 "$@" \
+    valgrind --tool=callgrind --callgrind-out-file="$scratch/out.%p" "$scratch/server" "$@" \
         >/dev/null 2>"$scratch/valgrind.log" &
     local pid=$!
     for _ in $(seq 120); do
-        curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break
+        curl -sf "http://127.0.0.1:$PORT$path" >/dev/null && break
         sleep 0.5
     done
-    drive 2000
+    drive 2000 "$path"
     callgrind_control -z "$pid" >/dev/null 2>&1
-    drive "$N"
+    drive "$N" "$path"
     callgrind_control -d "$pid" >/dev/null 2>&1
     kill "$pid"
     wait "$pid" 2>/dev/null || true
@@ -64,12 +66,18 @@ count() {  # count BINARY ARGS...: prints instructions per request
     echo $((total / N))
 }
 
-aio=$(count "$bin/HelloAio")
-raw=$(count "$bin/HelloAio" raw)
-nio=$(count "$bin/HelloNIO")
-canned=$(count "$bin/HelloNIO" canned)
+aio=$(count / "$bin/HelloAio" "$PORT" 1)
+async=$(count / "$bin/HelloAio" "$PORT" 1 async)
+middleware=$(count / "$bin/HelloAio" "$PORT" 1 middleware)
+json=$(count /json "$bin/HelloAio" "$PORT" 1)
+serve=$(count /status/200 "$aio_bin/aio" serve --port "$PORT" --threads 1)
+raw=$(count / "$bin/HelloAio" "$PORT" 1 raw)
+nio=$(count / "$bin/HelloNIO" "$PORT" 1)
+canned=$(count / "$bin/HelloNIO" "$PORT" 1 canned)
 printf '| server | instructions per request | server ÷ aio |\n|:--|--:|--:|\n'
-for row in "aio (AioWeb, synchronous handler):$aio" "aio raw (AioServer alone):$raw" \
+for row in "aio (AioWeb, synchronous handler):$aio" "aio, the handler async:$async" \
+    "aio, synchronous handler behind one middleware:$middleware" "aio /json (synchronous handler):$json" \
+    "aio serve /status/200 (one middleware, routed):$serve" "aio raw (AioServer alone):$raw" \
     "raw NIOHTTP1:$nio" "SwiftNIO canned answer (no HTTP):$canned"; do
     name=${row%%:*}
     value=${row##*:}

@@ -6,6 +6,8 @@ start() {  # start NAME PORT: starts the server in the background, sets pid
         aio) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" >/dev/null 2>&1 & ;;
         aio-async) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" async >/dev/null 2>&1 & ;;
         aio-pool) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" pool >/dev/null 2>&1 & ;;
+        aio-middleware) taskset -c 0 "$bin/HelloAio" "$2" "$THREADS" middleware >/dev/null 2>&1 & ;;
+        aio-serve) taskset -c 0 "$aio_bin/aio" serve --port "$2" --threads "$THREADS" >/dev/null 2>&1 & ;;
         hummingbird) taskset -c 0 "$bin/HelloHummingbird" "$2" "$THREADS" >/dev/null 2>&1 & ;;
         vapor) taskset -c 0 "$bin/HelloVapor" "$2" "$THREADS" >/dev/null 2>&1 & ;;
         nio) taskset -c 0 "$bin/HelloNIO" "$2" "$THREADS" >/dev/null 2>&1 & ;;

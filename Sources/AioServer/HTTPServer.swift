@@ -114,10 +114,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
 
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
         defer { self.acceptingEnded() }
-        var executors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
-        for eventLoop in group.makeIterator() {
-            executors[ObjectIdentifier(eventLoop)] = EventLoopTaskExecutor(eventLoop)
-        }
+        let executors = Dictionary(uniqueKeysWithValues: group.makeIterator().map { (ObjectIdentifier($0), EventLoopTaskExecutor($0)) })
         let quiescing = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(self.configuration.backlog))
@@ -131,7 +128,10 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
 
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPServerConnection> = { channel in
-            channel.eventLoop.makeCompletedFuture { try self.setUp(channel) }
+            channel.eventLoop.makeCompletedFuture {
+                let executor = self.configuration.runsHandlersOnEventLoop ? executors[ObjectIdentifier(channel.eventLoop)] : nil
+                return try self.setUp(channel, executor: executor)
+            }
         }
         let serverChannel: NIOAsyncChannel<HTTPServerConnection, Never>
         switch self.configuration.address.value {
@@ -210,8 +210,9 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         }
     }
 
-    /// Builds the pipeline of an accepted connection.
-    private func setUp(_ channel: any Channel) throws -> HTTPServerConnection {
+    /// Builds the pipeline of an accepted connection whose handlers run on `executor` (nil when
+    /// they run on Swift's shared pool).
+    private func setUp(_ channel: any Channel, executor: EventLoopTaskExecutor?) throws -> HTTPServerConnection {
         if let tls = self.configuration.tls {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
         }
@@ -225,7 +226,8 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             connectionInfo: info,
             logger: self.logger,
             observers: self.observers,
-            immediateResponder: self.configuration.runsHandlersOnEventLoop ? self.responder : nil
+            immediateResponder: executor == nil ? nil : self.responder,
+            requestLoopExecutor: executor
         )
         try channel.pipeline.syncOperations.addHandler(handler)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)

@@ -214,45 +214,26 @@ extension HTTPServerHandler {
     /// the server writes in place of the response's own (`Content-Length` or chunked,
     /// `Connection`, `Date`, `Server`).
     func prepare(_ response: HTTPResponse, status: Int, state: ResponseState, bodyLength: Int?) -> (ResponseFraming, ServerFields) {
-        let noBody = state.isHeadRequest || status == 204 || status == 304 || status < 200
-        let framing: ResponseFraming
-        let written: ServerFields.Framing
-        if noBody {
-            framing = .none
-            if status == 204 || status < 200 {
-                written = .none
-            } else if let bodyLength {
-                written = .contentLength(bodyLength)
-            } else {
-                written = .asIs
-            }
-        } else if let bodyLength {
-            framing = .length(bodyLength)
-            written = .contentLength(bodyLength)
-        } else if let declared = response.headerFields[.contentLength].flatMap(Int.init), declared >= 0 {
-            framing = .length(declared)
-            written = .contentLength(declared)
-        } else if state.version == .http1_1 {
-            framing = .chunked
-            written = .chunked
-        } else {
-            framing = .untilClose
-            written = .none
-            state.closeAfter = true
-        }
-        if self.closeWhenDone && self.pending.count == 1 {
-            state.closeAfter = true
-        }
+        var closing = state.closeAfter || (self.closeWhenDone && self.pending.count == 1)
         if let remaining = self.bodyStillArriving(for: state.sequence) {
             // The handler answers before the body is in: discard a small rest, close otherwise,
             // and close when the client may still hold a body it was never asked for.
             if state.expectsContinue && !state.continueSent || (remaining ?? .max) > 65536 {
-                state.closeAfter = true
+                closing = true
             }
         }
-        let connection: String? = state.closeAfter ? "close" : (state.version == .http1_0 ? "keep-alive" : nil)
+        let plan = ResponsePlan(
+            status: status,
+            isHeadRequest: state.isHeadRequest,
+            version: state.version,
+            bodyLength: bodyLength,
+            declaredLength: response.headerFields[.contentLength].flatMap(Int.init),
+            closing: closing
+        )
+        state.closeAfter = plan.closes
+        let connection = plan.connectionField(version: state.version)
         let fields = ServerFields(
-            framing: written,
+            framing: plan.framingFields,
             connection: connection,
             date: self.dates.current(),
             server: self.configuration.serverName
@@ -261,7 +242,7 @@ extension HTTPServerHandler {
         if self.observers.accessLog != nil {
             state.responseFields = Self.fieldsAsSent(response.headerFields, serverFields: fields)
         }
-        return (framing, fields)
+        return (plan.framing, fields)
     }
 
     /// The response's fields as the head carries them, for the access log's `%{…}o`: framing and

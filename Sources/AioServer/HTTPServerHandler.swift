@@ -3,17 +3,6 @@ import HTTPTypes
 import Logging
 import NIOCore
 
-/// What the protocol handler hands to the connection's request loop, with the state of the
-/// response it owes.
-enum ConnectionItem: Sendable {
-    /// A request to answer.
-    case request(ServerRequest, NIOLoopBound<ResponseState>)
-    /// Bytes that are not a request: answer with this error and close.
-    case failure(any HTTPProcessingError, NIOLoopBound<ResponseState>)
-    /// A request the responder began to answer immediately: run the rest of its answer.
-    case rest(@Sendable (consuming ResponseWriter) async throws -> Void, NIOLoopBound<ResponseState>)
-}
-
 /// The HTTP/1.1 protocol work of one connection, on its event loop: parsing, dispatching
 /// requests in order, body back-pressure, writing responses, keep-alive, timeouts.
 ///
@@ -25,7 +14,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = IOData
 
     /// The request being received, while its body is still arriving.
-    private struct Receiving {
+    struct Receiving {
         var sequence: Int
         var source: RequestBody.Producer.Source?
         var received = 0
@@ -41,23 +30,24 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// closure: calling through a stored optional existential copies and destroys it through
     /// runtime type metadata on every request.
     let respondImmediately: (@Sendable (ServerRequest) -> ImmediateResponse?)?
+    /// The executor the request loop runs on, when handlers run on the event loop: a request
+    /// for the waiting loop is answered inline (see ``EventLoopTaskExecutor/resumeInline(_:)``).
+    private let requestLoopExecutor: EventLoopTaskExecutor?
     // The state below belongs to the connection's event loop and no method of the handler
     // passes a property inout to code that reaches the handler again: its dynamic exclusivity
     // checks (a thread-local access set, per access) are left out, 14 per request, ~2% of a
     // hello-world request.
-    @exclusivity(unchecked) private var parser: HTTPRequestParser
+    @exclusivity(unchecked) var parser: HTTPRequestParser
     @exclusivity(unchecked) private var input = ByteBuffer()
     private(set) var context: ChannelHandlerContext!
-    /// Items for the request loop, oldest first, and the loop when it waits for one.
-    @exclusivity(unchecked) private var queued = CircularBuffer<ConnectionItem>(initialCapacity: 4)
-    private var itemWaiter: UnsafeContinuation<ConnectionItem?, Never>?
-    private var queueFinished = false
+    /// Items for the request loop, and the loop when it waits for one.
+    @exclusivity(unchecked) private var items = ConnectionItemQueue()
     /// Responses owed, oldest first.
     @exclusivity(unchecked) var pending = CircularBuffer<ResponseState>(initialCapacity: 4)
     /// The sequence number of the oldest owed response: requests are numbered as they come and
     /// answered in order. (Comparing numbers costs no reference count, unlike reading the queue.)
     @exclusivity(unchecked) var oldestPending = 0
-    @exclusivity(unchecked) private var receiving: Receiving?
+    @exclusivity(unchecked) var receiving: Receiving?
 
     /// When the body of request `sequence` is still arriving: the bytes still to come, or nil
     /// when its length is unknown. Nil when that body is complete.
@@ -86,18 +76,13 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Timers hold the handler strongly and are cancelled when the channel goes inactive: a weak
     /// reference would give the handler a side table, which makes every retain and release of
     /// it on the request path take the runtime's slow path (6% of a hello-world request).
-    @exclusivity(unchecked) private var connectionTimer: (task: Scheduled<Void>, deadline: NIODeadline)?
-    /// When the connection, idle between requests, is closed.
-    @exclusivity(unchecked) private var idleDeadline: NIODeadline?
-    /// When the current request head must be complete.
-    @exclusivity(unchecked) private var headDeadline: NIODeadline?
-    /// The idle and head timeouts of the configuration, converted once.
-    private let idleTimeout: TimeAmount?
-    private let headTimeout: TimeAmount?
+    @exclusivity(unchecked) var connectionTimer: (task: Scheduled<Void>, deadline: NIODeadline)?
+    /// The idle and head deadlines that timer watches.
+    @exclusivity(unchecked) var deadlines: ConnectionDeadlines
     /// The time, read once for all the requests of one read: the timeouts need no finer clock.
-    @exclusivity(unchecked) private var readTime: NIODeadline?
-    private var bodyTimer: Scheduled<Void>?
-    private var writeTimer: Scheduled<Void>?
+    @exclusivity(unchecked) var readTime: NIODeadline?
+    var bodyTimer: Scheduled<Void>?
+    var writeTimer: Scheduled<Void>?
     @exclusivity(unchecked) var dates = DateCache()
     /// The buffer of the last response head, taken again for the next one: once the socket has
     /// taken its bytes (at once, for a small response) nothing else holds it, so a keep-alive
@@ -118,18 +103,19 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A flush is scheduled for when the loop next gets control (see ``write(_:flush:promise:)``).
     @exclusivity(unchecked) var flushScheduled = false
     /// Whether pipelined requests wait for the request loop, which answers them next.
-    var hasQueuedRequests: Bool { !self.queued.isEmpty }
+    var hasQueuedRequests: Bool { !self.items.isEmpty }
 
     init(
         configuration: ServerConfiguration,
         connectionInfo: ConnectionInfo,
         logger: Logger,
         observers: ServerObservers,
-        immediateResponder: (any HTTPResponder)? = nil
+        immediateResponder: (any HTTPResponder)? = nil,
+        requestLoopExecutor: EventLoopTaskExecutor? = nil
     ) {
+        self.requestLoopExecutor = requestLoopExecutor
         self.configuration = configuration
-        self.idleTimeout = configuration.idleTimeout.map { TimeAmount($0) }
-        self.headTimeout = configuration.headReadTimeout.map { TimeAmount($0) }
+        self.deadlines = ConnectionDeadlines(idleTimeout: configuration.idleTimeout, headTimeout: configuration.headReadTimeout)
         self.connectionInfo = connectionInfo
         self.logger = logger
         self.observers = observers
@@ -148,13 +134,13 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Hands `item` to the request loop, or keeps it; reading stops once `maxPipelinedRequests`
     /// wait.
     private func enqueue(_ item: ConnectionItem) {
-        if let waiter = self.itemWaiter {
-            self.itemWaiter = nil
-            waiter.resume(returning: item)
-            return
-        }
-        self.queued.append(item)
-        if self.queued.count >= max(1, self.configuration.maxPipelinedRequests) {
+        if let waiter = self.items.push(item) {
+            if let executor = self.requestLoopExecutor, item.answersWithoutReading {
+                executor.resumeInline { waiter.resume(returning: item) }
+            } else {
+                waiter.resume(returning: item)
+            }
+        } else if self.items.count >= max(1, self.configuration.maxPipelinedRequests) {
             self.pausedForRequests = true
         }
     }
@@ -162,9 +148,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The next item for the request loop: `.some(item)`, `.some(nil)` once the connection has
     /// closed, or nil when the loop has to wait.
     func takeItem() -> ConnectionItem?? {
-        guard !self.queued.isEmpty else { return self.queueFinished ? .some(nil) : nil }
-        let item = self.queued.removeFirst()
-        if self.pausedForRequests, self.queued.isEmpty, !self.parser.isUpgraded {
+        guard let item = self.items.pop() else { return nil }
+        if self.pausedForRequests, self.items.isEmpty, !self.parser.isUpgraded {
             self.pausedForRequests = false
             self.resumeReading()
         }
@@ -176,14 +161,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let ready = self.takeItem() {
             continuation.resume(returning: ready)
         } else {
-            self.itemWaiter = continuation
+            self.items.park(continuation)
         }
     }
 
     private func finishQueue() {
-        self.queueFinished = true
-        self.itemWaiter?.resume(returning: nil)
-        self.itemWaiter = nil
+        self.items.finish()?.resume(returning: nil)
     }
 
     // MARK: Channel events
@@ -222,7 +205,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         self.batchingWrites = true
-        self.idleDeadline = nil
+        self.deadlines.clearIdle()
         if self.input.readableBytes == 0 {
             self.input = bytes
         } else {
@@ -303,15 +286,19 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         // Part of a head is in and waits for the client: from now on it has to be complete in
         // time. (A head read whole never starts the timer; requests held back while the
         // handler catches up wait for us, not for the client.)
-        if self.headDeadline == nil, self.receiving == nil, !self.pausedForRequests, !self.stopReading, !self.upgraded,
+        if self.deadlines.head == nil, self.receiving == nil, !self.pausedForRequests, !self.stopReading, !self.upgraded,
             self.input.readableBytes > 0 || !self.parser.isIdle
         {
             self.startHeadTimer()
+        } else if self.deadlines.idle == nil, self.input.readableBytes == 0, self.isIdle, !self.stopReading, !self.upgraded {
+            // Every request of the read was answered where it was parsed (the response finished
+            // before the parser reached the end of its message): the connection is idle now.
+            self.startIdleTimer()
         }
     }
 
     private func received(_ head: consuming HTTPRequestHead) {
-        self.headDeadline = nil
+        self.deadlines.clearHead()
         if let limit = self.configuration.maxRequestBodySize, case .contentLength(let length) = head.framing,
             length > limit
         {
@@ -401,15 +388,27 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.stopReading = true
             return
         }
-        if let source = receiving.source {
-            self.restartBodyTimer()
-            if source.yield(bytes) == .stopProducing {
-                self.pausedForBody = true
-                self.bodyTimer?.cancel()
-                self.bodyTimer = nil
-            }
-        }
+        // Stored before the reader may run: in a switched protocol it runs inline, within yield.
         self.receiving = receiving
+        guard let source = receiving.source else { return }
+        self.restartBodyTimer()
+        let result: RequestBody.Producer.Source.YieldResult
+        if self.upgraded, let executor = self.requestLoopExecutor {
+            // A reader waiting for the next WebSocket frame (say) handles it right away, its
+            // answer written within this read, instead of after a hop through the event loop.
+            // (Not for a request body, whose reader could reenter the parser from within it.)
+            var yielded: RequestBody.Producer.Source.YieldResult?
+            executor.resumeInline { yielded = source.yield(bytes) }
+            result = yielded!
+        } else {
+            result = source.yield(bytes)
+        }
+        // The reader, run inline, may have closed the connection or dropped the body.
+        if result == .stopProducing, !self.closed, self.receiving?.sequence == receiving.sequence {
+            self.pausedForBody = true
+            self.bodyTimer?.cancel()
+            self.bodyTimer = nil
+        }
     }
 
     private func receivedEnd() {
@@ -445,7 +444,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Answers the next request slot with `error` and closes after it.
-    private func refuse(_ error: any HTTPProcessingError) {
+    func refuse(_ error: any HTTPProcessingError) {
         self.stopReading = true
         let head = HTTPRequestHead(request: HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/"))
         let state = ResponseState(
@@ -546,8 +545,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// protocol keeps its own).
     func upgradeAccepted(_ state: ResponseState) -> RequestBody {
         self.upgraded = true
-        self.idleDeadline = nil
-        self.headDeadline = nil
+        self.deadlines.clearAll()
         self.connectionTimer?.task.cancel()
         self.connectionTimer = nil
         let made = RequestBody.Producer.makeSequence(
@@ -594,93 +592,6 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if self.closeWhenDone, self.pending.isEmpty, !self.closed {
             self.closeAfterWrites()
         }
-    }
-
-    func startIdleTimer() {
-        guard let timeout = self.idleTimeout else { return }
-        self.idleDeadline = self.now() + timeout
-        self.armConnectionTimer()
-    }
-
-    private func startHeadTimer() {
-        guard let timeout = self.headTimeout else { return }
-        self.headDeadline = self.now() + timeout
-        self.armConnectionTimer()
-    }
-
-    /// The current time; while the requests of one read are handled, the time of that read.
-    private func now() -> NIODeadline {
-        if let time = self.readTime { return time }
-        let time = NIODeadline.now()
-        if self.batchingWrites { self.readTime = time }
-        return time
-    }
-
-    /// Schedules the connection timer for the nearest of the idle and head deadlines. A timer
-    /// already due no later is kept: it re-arms itself when it fires, so on a busy keep-alive
-    /// connection, whose deadlines only move forward, one timer serves many requests.
-    private func armConnectionTimer() {
-        guard !self.closed, let deadline = self.nearestDeadline else { return }
-        if let timer = self.connectionTimer {
-            if timer.deadline <= deadline { return }
-            timer.task.cancel()
-        }
-        let task = self.context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { () -> Void in
-            self.connectionTimerFired()
-        }
-        self.connectionTimer = (task, deadline)
-    }
-
-    private var nearestDeadline: NIODeadline? {
-        switch (self.idleDeadline, self.headDeadline) {
-        case (let idle?, let head?): return min(idle, head)
-        case (let deadline?, nil), (nil, let deadline?): return deadline
-        case (nil, nil): return nil
-        }
-    }
-
-    private func connectionTimerFired() {
-        self.connectionTimer = nil
-        let now = NIODeadline.now()
-        if let deadline = self.headDeadline, now >= deadline {
-            self.logger.debug("closing a connection whose request head was too slow")
-            self.headDeadline = nil
-            if self.pending.isEmpty {
-                self.refuse(RequestTimeout("The request head took too long"))
-            } else {
-                self.stopReading = true
-                self.closeWhenDone = true
-            }
-        }
-        if let deadline = self.idleDeadline, now >= deadline, self.pending.isEmpty, self.parser.isIdle
-        {
-            self.context.close(promise: nil)
-            return
-        }
-        self.armConnectionTimer()
-    }
-
-    private func startBodyTimer() {
-        guard let timeout = self.configuration.bodyReadTimeout, self.receiving?.source != nil, !self.closed, !self.upgraded else {
-            return
-        }
-        self.bodyTimer?.cancel()
-        self.bodyTimer = self.context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) {
-            guard let receiving = self.receiving else { return }
-            receiving.source?.finish(RequestTimeout("The request body stalled"))
-            self.receiving = nil
-            self.stopReading = true
-            self.pending.last?.closeAfter = true
-        }
-    }
-
-    private func restartBodyTimer() {
-        if self.bodyTimer != nil { self.startBodyTimer() }
-    }
-
-    private func cancelTimers() {
-        for timer in [self.connectionTimer?.task, self.bodyTimer, self.writeTimer] { timer?.cancel() }
-        (self.connectionTimer, self.bodyTimer, self.writeTimer) = (nil, nil, nil)
     }
 }
 

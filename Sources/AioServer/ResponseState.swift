@@ -2,18 +2,6 @@ import AioWire
 import HTTPTypes
 import NIOCore
 
-/// How a response body is delimited on the wire.
-enum ResponseFraming: Sendable, Equatable {
-    /// No body bytes at all (HEAD, 1xx, 204, 304).
-    case none
-    /// Exactly this many bytes.
-    case length(Int)
-    /// Chunked transfer coding.
-    case chunked
-    /// Until the connection closes (HTTP/1.0 without a known length).
-    case untilClose
-}
-
 /// One owed response, from the request's arrival to its last byte. Confined to the connection's
 /// event loop.
 final class ResponseState {

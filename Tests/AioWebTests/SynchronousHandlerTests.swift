@@ -33,6 +33,27 @@ struct SynchronousHandlerTests {
         return responder.respondImmediately(to: ServerRequest(head: HTTPRequestHead(request: request)))
     }
 
+    /// A keep-alive connection whose requests were answered where they were parsed (a
+    /// synchronous handler, or an async one behind a middleware, run within the read) still
+    /// closes once idle: the idle timer starts when the read is done, not only when a response
+    /// finishes after it.
+    @Test(.timeLimit(.minutes(1)), arguments: [false, true])
+    func idleConnectionsCloseAfterAnswersOnTheSpot(middleware: Bool) async throws {
+        let passThrough: Middleware = { request, next in try await next(request) }
+        let app = self.makeApp(middlewares: middleware ? [passThrough] : [])
+        var configuration = ServerConfiguration()
+        // Long enough that a loaded machine sends the next request in time; the test waits for
+        // the close, not for the clock.
+        configuration.idleTimeout = .seconds(2)
+        try await withTestServer(responder: try ApplicationResponder(app), configuration: configuration) { server in
+            let connection = try await server.connect()
+            for index in 0..<2 {
+                #expect(try await connection.request(HTTPRequest(method: .get, scheme: "http", authority: "t", path: "/now/\(index)")).status == .ok)
+            }
+            #expect(try await connection.readToEnd().readableBytes == 0, "closed by the server once idle")
+        }
+    }
+
     @Test func answeredWithoutSuspendingWhenNothingElseRuns() throws {
         let responder = try ApplicationResponder(self.makeApp())
         // A text response is handed over as its string, written straight into the head's buffer.

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import AioServer
+import AioStreams
 import AioWire
 import HTTPTypes
 import NIOCore
@@ -115,18 +116,22 @@ public struct Response: Sendable {
         Response(status: status, headers: Self.fields(contentType: contentType), body: .buffer(bytes))
     }
 
-    /// `value` encoded as JSON (`application/json`).
+    /// `value` encoded as JSON (`application/json`), written straight into the body's buffer by
+    /// ``AioStreams/JSONBufferEncoder`` (what `JSONEncoder` with its defaults would write).
+    public static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        var body = ByteBuffer()
+        try JSONBufferEncoder().encode(value, into: &body)
+        return Response(status: status, headers: Self.jsonFields, body: .buffer(body))
+    }
+
+    /// `value` encoded as JSON (`application/json`) by `encoder`, for its options (sorted keys,
+    /// date and key strategies, pretty printing).
     public static func json<Value: Encodable>(
         _ value: Value,
         status: HTTPResponse.Status = .ok,
-        encoder: JSONEncoder = JSONEncoder()
+        encoder: JSONEncoder
     ) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(
-            status: status,
-            headers: Self.jsonFields,
-            body: .buffer(ByteBuffer(bytes: data))
-        )
+        Response(status: status, headers: Self.jsonFields, body: .buffer(ByteBuffer(bytes: try encoder.encode(value))))
     }
 
     /// A streamed body written by `produce` after the head is sent (aiohttp's `StreamResponse`:

@@ -2,12 +2,13 @@ import AioHTTP
 import Foundation
 import NIOCore
 
-/// `HelloAio PORT THREADS [pool|async|raw]`: `/` answers plain text, `/json` a small JSON
-/// object, with synchronous handlers (closures without `await`, answered where the request is
-/// parsed). With `async`, the same handlers typed as async ones (to measure the request loop);
-/// with `pool`, those run on Swift's shared pool instead of the event loop (to measure the hop);
-/// with `raw`, no AioWeb at all: AioServer answers every request with one prebuilt response
-/// (to measure the server and wire layers alone).
+/// `HelloAio PORT THREADS [pool|async|middleware|raw]`: `/` answers plain text, `/json` a small
+/// JSON object, with synchronous handlers (closures without `await`, answered where the request
+/// is parsed). With `async`, the same handlers typed as async ones (to measure the request loop);
+/// with `middleware`, the synchronous handlers behind one middleware (aiohttp's path
+/// normalization, as `aio serve` has); with `pool`, async handlers on Swift's shared pool instead
+/// of the event loop (to measure the hop); with `raw`, no AioWeb at all: AioServer answers every
+/// request with one prebuilt response (to measure the server and wire layers alone).
 @main
 enum HelloAio {
     struct Message: Codable { var message: String }
@@ -40,8 +41,8 @@ enum HelloAio {
             try await HTTPServer(responder: Raw(), configuration: configuration).run()
             return
         }
-        let app = Application()
-        if mode == "sync" {
+        let app = Application(middlewares: mode == "middleware" ? [Middlewares.normalizePath()] : [])
+        if mode == "sync" || mode == "middleware" {
             app.router.get("/") { _ in .text("Hello, World!") }
             app.router.get("/json") { _ in try .json(Message(message: "Hello, World!")) }
         } else {
