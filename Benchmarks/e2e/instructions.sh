@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 N=${1:-8000}
 PORT=8094
+# Recompile the servers themselves: an incremental build can keep them compiled against an older
+# layout of the package's structs (a SwiftPM bug seen here), which fails to link or crashes.
+find Sources ../../Sources/aio -name '*.swift' -exec touch {} +
 swift build -c release --product HelloAio 2>&1 | tail -n 1
 swift build -c release --product HelloNIO 2>&1 | tail -n 1
 bin=$(swift build -c release --show-bin-path)

@@ -21,7 +21,7 @@ fi
 bash ../../Scripts/install-test-peers.sh
 # Recompile the servers themselves: an incremental build can keep them compiled against an older
 # layout of the package's structs (a SwiftPM bug seen here), which crashes them.
-find Sources -name '*.swift' -exec touch {} +
+find Sources ../../Sources/aio -name '*.swift' -exec touch {} +
 swift build -c release 2>&1 | tail -n 1
 bin=$(swift build -c release --show-bin-path)
 (cd ../.. && swift build -c release --product aio 2>&1 | tail -n 1)

@@ -53,9 +53,12 @@ final class JSONStreamWriter: Encoder {
         var count = 0
     }
 
-    var bytes: [UInt8] = []
-    var frames: [Frame] = []
-    var nextID = 0
+    // Used by one encode call, on its thread, and never passed inout to code that reaches the
+    // writer again: the dynamic exclusivity checks on these (a thread-local access set per
+    // access, a third of a small value's encoding) are left out.
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var frames: [Frame] = []
+    @exclusivity(unchecked) var nextID = 0
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -167,7 +170,19 @@ final class JSONStreamWriter: Encoder {
     /// A string as `JSONEncoder` escapes it: quotes, backslashes and slashes, control
     /// characters in their short forms or as `\u00XX`; everything else as it is.
     func writeString(_ value: String) {
+        var value = value
         self.bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escape: their bytes go in at once.
+        let plain = value.withUTF8 { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") })
+            else { return false }
+            self.bytes.append(contentsOf: utf8)
+            return true
+        }
+        if plain {
+            self.bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): self.bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -189,7 +204,7 @@ final class JSONStreamWriter: Encoder {
     }
 
     /// Whether a container could not be made in order: the output would lack it.
-    var failed = false
+    @exclusivity(unchecked) var failed = false
 
     /// A nested container's frame, or -1 (after marking the writer failed) when `begin`, the
     /// separator before it, found its parent closed.

@@ -15,8 +15,8 @@ public enum Middlewares {
         mergeSlashes: Bool = true
     ) -> Middleware {
         precondition(!(appendSlash && removeSlash), "appendSlash and removeSlash exclude each other")
-        return { request, next in
-            guard !request.isRouted else { return try await next(request) }
+        return .synchronous(request: { request in
+            guard !request.isRouted else { return nil }
             let path = request.rawPath
             var candidates: [String] = []
             let merged = mergeSlashes ? Self.mergingSlashes(path) : path
@@ -29,8 +29,8 @@ public enum Middlewares {
                 let query = request.queryString
                 throw HTTPPermanentRedirect(location: query.isEmpty ? candidate : candidate + "?" + query)
             }
-            return try await next(request)
-        }
+            return nil
+        })
     }
 
     private static func mergingSlashes(_ path: String) -> String {
@@ -48,9 +48,8 @@ public enum Middlewares {
     /// no-transform`, and 1xx, 204, 206 and 304 responses. Adds `Vary: Accept-Encoding` and weakens
     /// a strong `ETag`.
     public static func compression(minimumLength: Int = 1024, level: Int = 6) -> Middleware {
-        { request, next in
-            var response = try await next(request)
-            guard let coding = ContentCoding.preferred(request.headers[.acceptEncoding] ?? "") else { return response }
+        .synchronous(response: { request, response in
+            guard let coding = ContentCoding.preferred(request.headers[.acceptEncoding] ?? "") else { return }
             let status = response.status.code
             let type = response.contentType.map { String($0.prefix { $0 != ";" }).lowercased() }
             guard status >= 200, status != 204, status != 206, status != 304,
@@ -58,10 +57,10 @@ public enum Middlewares {
                 !(response.headers[.cacheControl]?.lowercased().contains("no-transform") ?? false),
                 let type, !MimeTypes.compressed.contains(type),
                 (response.contentLength ?? .max) >= minimumLength
-            else { return response }
+            else { return }
             switch response.body {
             case .empty, .switchProtocols:
-                return response
+                return
             case .buffer(let buffer):
                 response.body = .buffer(try StreamCompressor.compress(buffer, format: coding.format, level: level))
             case .stream(_, let produce):
@@ -76,8 +75,7 @@ public enum Middlewares {
             if let etag = response.headers[.eTag], etag.hasPrefix("\"") {
                 response.headers[.eTag] = "W/" + etag
             }
-            return response
-        }
+        })
     }
 
     /// Replaces error responses with pages of your own, as aiohttp's error-middleware recipe:
@@ -86,7 +84,7 @@ public enum Middlewares {
     public static func errorPages(
         _ pages: [Int: @Sendable (Request, any HTTPProcessingError) async throws -> Response]
     ) -> Middleware {
-        { request, next in
+        Middleware { request, next in
             do {
                 let response = try await next(request)
                 guard let page = pages[response.status.code] else { return response }

@@ -222,7 +222,7 @@ struct ApplicationTests {
 
     @Test func middlewareOrder() async throws {
         func tag(_ name: String) -> Middleware {
-            { request, next in
+            Middleware { request, next in
                 var response = try await next(request)
                 response.headers.append(HTTPField(name: HTTPField.Name("X-Order")!, value: name))
                 return response

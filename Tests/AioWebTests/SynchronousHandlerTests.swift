@@ -39,7 +39,7 @@ struct SynchronousHandlerTests {
     /// finishes after it.
     @Test(.timeLimit(.minutes(1)), arguments: [false, true])
     func idleConnectionsCloseAfterAnswersOnTheSpot(middleware: Bool) async throws {
-        let passThrough: Middleware = { request, next in try await next(request) }
+        let passThrough = Middleware { request, next in try await next(request) }
         let app = self.makeApp(middlewares: middleware ? [passThrough] : [])
         var configuration = ServerConfiguration()
         // Long enough that a loaded machine sends the next request in time; the test waits for
@@ -81,7 +81,7 @@ struct SynchronousHandlerTests {
     }
 
     @Test func middlewaresTakeTheRequestLoop() async throws {
-        let tagging: Middleware = { request, next in
+        let tagging = Middleware { request, next in
             var response = try await next(request)
             response.headers[HTTPField.Name("X-Tag")!] = "seen"
             return response
@@ -93,6 +93,64 @@ struct SynchronousHandlerTests {
             let response = try await client.execute(.get, "/now/7")
             #expect(response.text == "now 7 now")
             #expect(response.headerFields[HTTPField.Name("X-Tag")!] == "seen")
+        }
+    }
+
+    /// Middlewares that never suspend keep synchronous handlers on the spot: their steps run
+    /// there (a header on the way out, an early answer, an error turned into a response, path
+    /// normalization's redirect for a route-less path), and the same steps run around async
+    /// handlers, in order with async middlewares.
+    @Test(arguments: [TestMode.router, .live])
+    func synchronousMiddlewaresKeepAnswersOnTheSpot(_ mode: TestMode) async throws {
+        let tagging = Middleware.synchronous(
+            request: { request in request.headers[HTTPField.Name("X-Block")!] == nil ? nil : .text("blocked", status: .forbidden) },
+            response: { _, response in response.headers.append(HTTPField(name: HTTPField.Name("X-Tag")!, value: "sync")) },
+            error: { _, error in
+                guard error is Boom else { throw error }
+                return .text("recovered", status: .serviceUnavailable)
+            }
+        )
+        let app = self.makeApp(middlewares: [Middlewares.normalizePath(appendSlash: true), tagging])
+        app.router.get("/dir/") { _ in .text("dir") }
+        let responder = try ApplicationResponder(app)
+        guard case .text(let answer, let body)? = self.ask(responder, .get, "/now/7") else {
+            Issue.record("synchronous middlewares and handler answer on the spot")
+            return
+        }
+        #expect(body == "now 7 now")
+        #expect(answer.headerFields[HTTPField.Name("X-Tag")!] == "sync")
+        #expect(!self.ask(responder, .get, "/boom").isNone)
+        #expect(!self.ask(responder, .get, "/dir").isNone, "a 404 goes through the middlewares too")
+        #expect(self.ask(responder, .get, "/later").isNone, "an async handler is left to the request loop")
+
+        let mixed = self.makeApp(middlewares: [Middleware { request, next in
+            var response = try await next(request)
+            response.headers.append(HTTPField(name: HTTPField.Name("X-Tag")!, value: "async"))
+            return response
+        }, tagging])
+        #expect(self.ask(try ApplicationResponder(mixed), .get, "/now/7").isNone, "an async middleware needs the request loop")
+
+        for app in [app, mixed] {
+            try await app.test(mode) { client async throws in
+                for path in ["/now/1", "/later"] {
+                    let response = try await client.execute(.get, path)
+                    #expect(response.status == .ok)
+                    #expect(response.headerFields[values: HTTPField.Name("X-Tag")!].first == "sync", "\(path): the inner middleware's tag first")
+                }
+                let blocked = try await client.execute(.get, "/now/2", headers: [HTTPField.Name("X-Block")!: "1"])
+                #expect(blocked.status == .forbidden)
+                #expect(blocked.text == "blocked")
+                #expect(blocked.headerFields[HTTPField.Name("X-Tag")!] != nil, "its own answer passes its response step")
+                let recovered = try await client.execute(.get, "/boom")
+                #expect(recovered.status == .serviceUnavailable)
+                #expect(recovered.text == "recovered")
+                #expect(try await client.execute(.get, "/forbidden").status == .forbidden, "other errors pass through")
+            }
+        }
+        try await app.test(mode) { client async throws in
+            let redirect = try await client.execute(.get, "/dir?x=1")
+            #expect(redirect.status == .permanentRedirect)
+            #expect(redirect.headerFields[.location] == "/dir/?x=1")
         }
     }
 

@@ -70,11 +70,16 @@ public final class Application: Sendable {
     }
 
     /// Adds a middleware inside the ones already there.
-    public func use(_ middleware: @escaping Middleware) throws {
+    public func use(_ middleware: Middleware) throws {
         try self.state.withLockedValue { state in
             guard state.frozen == nil else { throw FrozenApplicationError(what: "a middleware") }
             state.middlewares.append(middleware)
         }
+    }
+
+    /// Adds a middleware running `body` inside the ones already there.
+    public func use(_ body: @escaping @Sendable (Request, _ next: Handler) async throws -> Response) throws {
+        try self.use(Middleware(body))
     }
 
     /// Mounts `application` under `prefix` (`/admin`): its routes answer `/admin/...`, inside

@@ -13,9 +13,12 @@ public struct FrozenApplication: Sendable {
     private let responsePrepare: [@Sendable (Request, inout Response) async throws -> Void]
     private let requestStart: [@Sendable (Request) async -> Void]
     private let requestEnd: [@Sendable (Request, Response) async -> Void]
-    /// Whether nothing but the route's handler runs for a request (no middlewares, no receivers
-    /// of request or response signals), so that a synchronous handler can answer on the spot.
-    let runsHandlersAlone: Bool
+    /// The middlewares, when none of them suspends, outermost first.
+    private let synchronousMiddlewares: [SynchronousMiddleware]?
+    /// Whether a request can be answered without suspending: every middleware is synchronous and
+    /// no receiver of request or response signals runs, so that a synchronous handler answers on
+    /// the spot.
+    let answersOnTheSpot: Bool
 
     init(application: Application, router: CompiledRouter, middlewares: [Middleware]) {
         self.application = application
@@ -24,14 +27,14 @@ public struct FrozenApplication: Sendable {
             guard let handler = request.routeHandler else { throw HTTPNotFound() }
             return try await handler(request)
         }
-        self.chain = middlewares.reversed().reduce(dispatch) { next, middleware in
-            { request in try await middleware(request, next) }
-        }
+        self.chain = middlewares.reversed().reduce(dispatch) { next, middleware in middleware.wrapping(next) }
+        self.synchronousMiddlewares = middlewares.allSatisfy(\.isSynchronous)
+            ? middlewares.compactMap { if case .synchronous(let steps) = $0.kind { steps } else { nil } } : nil
         self.responsePrepare = application.onResponsePrepare.receivers
         self.requestStart = application.onRequestStart.receivers
         self.requestEnd = application.onRequestEnd.receivers
-        self.runsHandlersAlone = middlewares.isEmpty && self.responsePrepare.isEmpty && self.requestStart.isEmpty
-            && self.requestEnd.isEmpty
+        self.answersOnTheSpot = self.synchronousMiddlewares != nil && self.responsePrepare.isEmpty
+            && self.requestStart.isEmpty && self.requestEnd.isEmpty
     }
 
     /// Routes `request` and runs it through the middlewares and its handler.
@@ -82,12 +85,14 @@ public struct FrozenApplication: Sendable {
     }
 
     /// Answers `request` (from `server`) without suspending when its route has a synchronous
-    /// handler (a 404 or 405 as well); nil when it needs ``process(_:)``. Only for an
-    /// application that ``runsHandlersAlone``.
+    /// handler (a 404 or 405 as well), through the synchronous middlewares; nil when it needs
+    /// ``process(_:)``. Only for an application that ``answersOnTheSpot``.
     func processImmediately(_ request: consuming Request, server: ServerRequest) -> ImmediateResponse? {
+        guard let middlewares = self.synchronousMiddlewares else { return nil }
         // The response stays a plain local, never an optional: an optional response is destroyed
         // through type metadata, a cost every request would pay.
         let response: Response
+        let endpoint: SynchronousHandler
         switch self.router.resolve(request.method, rawPath: request.rawPath) {
         case .route(let handler, let matchInfo, let name):
             guard let immediate = handler.immediate else { return nil }
@@ -95,19 +100,34 @@ public struct FrozenApplication: Sendable {
             // destruction through type metadata.
             if !matchInfo.isEmpty { request.matchInfo = matchInfo }
             if name != nil { request.routeName = name }
-            do {
-                response = try immediate(request)
-            } catch {
-                response = self.errorResponse(error, for: request)
-            }
+            // Middlewares ask whether a route matched (`isRouted`).
+            if !middlewares.isEmpty { request.routeHandler = handler.run }
+            endpoint = immediate
         case .methodNotAllowed(let allowed):
-            response = self.errorResponse(HTTPMethodNotAllowed(method: request.method, allowedMethods: allowed), for: request)
+            let method = request.method
+            endpoint = { _ in throw HTTPMethodNotAllowed(method: method, allowedMethods: allowed) }
+            if !middlewares.isEmpty { request.routeHandler = { request in try endpoint(request) } }
         case .notFound:
-            response = self.errorResponse(HTTPNotFound(), for: request)
+            endpoint = { _ in throw HTTPNotFound() }
         case .subapp:
             return nil
         }
+        do {
+            response = try Self.run(request, through: middlewares[...], endpoint)
+        } catch {
+            response = self.errorResponse(error, for: request)
+        }
         return ApplicationResponder.immediate(response, for: server)
+    }
+
+    /// `request` through `middlewares`, outermost first, then `endpoint`, without suspending.
+    private static func run(
+        _ request: Request,
+        through middlewares: ArraySlice<SynchronousMiddleware>,
+        _ endpoint: SynchronousHandler
+    ) throws -> Response {
+        guard let first = middlewares.first else { return try endpoint(request) }
+        return try first.run(request) { try Self.run($0, through: middlewares.dropFirst(), endpoint) }
     }
 
     private func errorResponse(_ error: any Error, for request: Request) -> Response {
@@ -146,7 +166,7 @@ public struct ApplicationResponder: HTTPResponder {
 
     /// Answers with a synchronous route handler on the spot (see ``SynchronousHandler``).
     public func respondImmediately(to request: ServerRequest) -> ImmediateResponse? {
-        guard self.frozen.runsHandlersAlone else { return nil }
+        guard self.frozen.answersOnTheSpot else { return nil }
         return self.frozen.processImmediately(Request(request, app: self.frozen.application), server: request)
     }
 
@@ -168,6 +188,11 @@ public struct ApplicationResponder: HTTPResponder {
 
     private static func write(_ response: Response, for request: ServerRequest, to writer: consuming ResponseWriter) async throws {
         let head = response.httpResponse
+        if case .text(let text) = response.content {
+            // Straight into the head's buffer, as on the spot.
+            try await writer.write(head, text: text)
+            return
+        }
         switch response.body {
         case .empty:
             try await writer.write(head)

@@ -149,6 +149,9 @@ struct CompiledRouter: Sendable {
         }
 
         let pattern: RoutePattern
+        /// The pattern's first segment when it is literal text: a path whose first segment
+        /// differs is passed over without matching the whole pattern.
+        let firstLiteral: String?
         /// In registration order, the any-method route (method nil) last. A path has a few
         /// methods at most, so a scan beats hashing the method. Changed only while the router
         /// compiles: reading it needs no exclusivity check.
@@ -156,6 +159,7 @@ struct CompiledRouter: Sendable {
 
         init(pattern: RoutePattern) {
             self.pattern = pattern
+            if case .literal(let text)? = pattern.parts.first { self.firstLiteral = text } else { self.firstLiteral = nil }
         }
 
         func add(_ route: Route) -> Bool {
@@ -251,6 +255,7 @@ struct CompiledRouter: Sendable {
             let segments = rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
                 .map { PercentEncoding.decode($0) }
             for resource in self.dynamicResources {
+                if let literal = resource.firstLiteral, literal != segments[0] { continue }
                 guard let values = resource.pattern.match(segments) else { continue }
                 if let (handler, name) = resource.handler(for: method) {
                     return .route(handler, matchInfo: values, name: name)

@@ -5,11 +5,24 @@ import NIOConcurrencyHelpers
 
 extension Httpbin {
     /// What `aio serve` adds to httpbin: `/discard` reads a body of any size as it arrives and
-    /// reports its length and SHA-256 without keeping it; `/stats` counts requests in flight.
+    /// reports its length and SHA-256 without keeping it; `/stats` counts requests in flight
+    /// (from their arrival to their response, counted by a middleware that never suspends, so
+    /// that synchronous handlers still answer on the spot).
     static func registerExtras(_ app: Application) throws {
         let inFlight = NIOLockedValueBox(0)
-        try app.onRequestStart.append { _ in inFlight.withLockedValue { $0 += 1 } }
-        try app.onRequestEnd.append { _, _ in inFlight.withLockedValue { $0 -= 1 } }
+        try app.use(
+            .synchronous(
+                request: { _ in
+                    inFlight.withLockedValue { $0 += 1 }
+                    return nil
+                },
+                response: { _, _ in inFlight.withLockedValue { $0 -= 1 } },
+                error: { _, error in
+                    inFlight.withLockedValue { $0 -= 1 }
+                    throw error
+                }
+            )
+        )
         app.router.get("/stats") { _ in
             // The request asking is in flight too.
             .httpbin(.object(["in_flight": .number(Double(inFlight.withLockedValue { $0 } - 1))]))

@@ -78,8 +78,14 @@ enum Httpbin {
     /// `/status/{codes}`: one of the codes (weighted as `200:0.7,500:0.3`), with httpbin's extras.
     static func registerStatus(_ router: Router) {
         router.route(nil, "/status/{codes}") { request in
+            let codes = request.matchInfo["codes"]!
+            // One code, the usual case, needs no draw.
+            if let code = Int(codes) {
+                guard (200...599).contains(code) else { throw HTTPBadRequest("Invalid status code") }
+                return Self.statusResponse(code)
+            }
             var choices: [(Int, Double)] = []
-            for choice in request.matchInfo["codes"]!.split(separator: ",") {
+            for choice in codes.split(separator: ",") {
                 let parts = choice.split(separator: ":")
                 // A final status: a 1xx would leave the client waiting for the real answer.
                 guard let code = parts.first.flatMap({ Int($0) }), (200...599).contains(code) else {

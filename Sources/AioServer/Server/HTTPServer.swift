@@ -4,7 +4,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOPosix
-import NIOSSL
 import ServiceLifecycle
 
 /// An HTTP/1.1 server on SwiftNIO, run as a swift-service-lifecycle `Service`.
@@ -129,8 +128,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
 
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPServerConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {
-                let executor = self.configuration.runsHandlersOnEventLoop ? executors[ObjectIdentifier(channel.eventLoop)] : nil
-                return try self.setUp(channel, executor: executor)
+                try self.setUp(channel, executor: executors[ObjectIdentifier(channel.eventLoop)]!)
             }
         }
         let serverChannel: NIOAsyncChannel<HTTPServerConnection, Never>
@@ -210,33 +208,23 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         }
     }
 
-    /// Builds the pipeline of an accepted connection whose handlers run on `executor` (nil when
-    /// they run on Swift's shared pool).
-    private func setUp(_ channel: any Channel, executor: EventLoopTaskExecutor?) throws -> HTTPServerConnection {
-        if let tls = self.configuration.tls {
-            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
-        }
-        let info = ConnectionInfo(
-            remoteAddress: channel.remoteAddress,
-            localAddress: channel.localAddress,
-            isSecure: self.configuration.tls != nil
-        )
-        let handler = HTTPServerHandler(
+    /// Sets up an accepted connection (see ``HTTPServerConnection/setUp(_:configuration:logger:observers:responder:executor:)``)
+    /// and keeps track of it until it closes, for a forced shutdown.
+    private func setUp(_ channel: any Channel, executor: EventLoopTaskExecutor) throws -> HTTPServerConnection {
+        let connection = try HTTPServerConnection.setUp(
+            channel,
             configuration: self.configuration,
-            connectionInfo: info,
             logger: self.logger,
             observers: self.observers,
-            immediateResponder: executor == nil ? nil : self.responder,
-            requestLoopExecutor: executor
+            responder: self.responder,
+            executor: executor
         )
-        try channel.pipeline.syncOperations.addHandler(handler)
-        let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         let id = ObjectIdentifier(channel)
         self.connections.withLockedValue { $0[id] = channel }
         channel.closeFuture.whenComplete { _ in
             self.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
         }
-        return HTTPServerConnection(channel: channel, handler: bound, isSecure: info.isSecure)
+        return connection
     }
 
     /// Stops accepting and tells every connection to close once it has answered; returns

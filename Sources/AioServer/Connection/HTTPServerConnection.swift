@@ -1,12 +1,45 @@
 import AioWire
 import Logging
 import NIOCore
+import NIOSSL
 
 /// One accepted connection: its channel and the requests its protocol handler parsed.
 struct HTTPServerConnection: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<HTTPServerHandler>
     let isSecure: Bool
+
+    /// Builds the pipeline of an accepted connection: TLS when configured, then the protocol
+    /// handler. Handlers run on the connection's event loop (`executor`) unless the configuration
+    /// runs them on Swift's shared pool.
+    static func setUp(
+        _ channel: any Channel,
+        configuration: ServerConfiguration,
+        logger: Logger,
+        observers: ServerObservers,
+        responder: some HTTPResponder,
+        executor: EventLoopTaskExecutor
+    ) throws -> HTTPServerConnection {
+        if let tls = configuration.tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+        }
+        let info = ConnectionInfo(
+            remoteAddress: channel.remoteAddress,
+            localAddress: channel.localAddress,
+            isSecure: configuration.tls != nil
+        )
+        let onLoop = configuration.runsHandlersOnEventLoop
+        let handler = HTTPServerHandler(
+            configuration: configuration,
+            connectionInfo: info,
+            logger: logger,
+            observers: observers,
+            immediateResponder: onLoop ? responder : nil,
+            requestLoopExecutor: onLoop ? executor : nil
+        )
+        try channel.pipeline.syncOperations.addHandler(handler)
+        return HTTPServerConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop), isSecure: info.isSecure)
+    }
 
     /// The next request (or failure) the handler parsed, or nil once the connection has closed.
     /// On the connection's event loop, a queued item costs no suspension.

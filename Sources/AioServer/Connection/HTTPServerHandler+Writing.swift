@@ -351,4 +351,11 @@ extension HTTPServerHandler {
         }
     }
 
+    func sendContinue(for sequence: Int) {
+        guard let state = self.pending.first(where: { $0.sequence == sequence }), !state.headWritten else { return }
+        state.continueSent = true
+        var buffer = self.context.channel.allocator.buffer(capacity: 25)
+        buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+        self.write(.byteBuffer(buffer), flush: true, promise: nil)
+    }
 }

@@ -25,6 +25,14 @@ public struct ResponseWriter: ~Copyable, Sendable {
         }
     }
 
+    /// Writes `response` with `text` in UTF-8 as its body: a short text goes straight into the
+    /// head's buffer, with no buffer of its own.
+    public consuming func write(_ response: HTTPResponse, text: String) async throws {
+        try await self.link.run { handler, state in
+            try handler.writeWhole(response, text: text, state: state)
+        }
+    }
+
     /// Answers an upgrade request with `response`, `101 Switching Protocols`, and hands the
     /// connection to the protocol it names: the connection carries raw bytes both ways from now
     /// on, and closes when the returned connection is closed or the handler returns.
