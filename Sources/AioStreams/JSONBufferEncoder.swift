@@ -59,6 +59,8 @@ final class JSONStreamWriter: Encoder {
     @exclusivity(unchecked) var bytes: [UInt8] = []
     @exclusivity(unchecked) var frames: [Frame] = []
     @exclusivity(unchecked) var nextID = 0
+    /// How many containers were open when the value being encoded began.
+    @exclusivity(unchecked) var valueDepth = 0
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -95,6 +97,9 @@ final class JSONStreamWriter: Encoder {
         if Value.self == Decimal.self { throw OutOfOrder() }
         let depth = self.frames.count
         let start = self.bytes.count
+        let outer = self.valueDepth
+        self.valueDepth = depth
+        defer { self.valueDepth = outer }
         try value.encode(to: self)
         self.close(downTo: depth)
         if emptyAsObject, self.bytes.count == start { self.bytes += [UInt8(ascii: "{"), UInt8(ascii: "}")] }
@@ -103,11 +108,20 @@ final class JSONStreamWriter: Encoder {
     // MARK: Containers
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(JSONKeyedContainer<Key>(writer: self, frame: self.open(object: true)))
+        self.checkFirstContainer()
+        return KeyedEncodingContainer(JSONKeyedContainer<Key>(writer: self, frame: self.open(object: true)))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        JSONUnkeyedContainer(writer: self, frame: self.open(object: false))
+        self.checkFirstContainer()
+        return JSONUnkeyedContainer(writer: self, frame: self.open(object: false))
+    }
+
+    /// A value asking for a second container (a subclass after `super.encode(to:)`, say) shares
+    /// it in JSONEncoder, keys merged: written in one pass it would be a second object inside
+    /// the first. Such a value goes to JSONEncoder.
+    private func checkFirstContainer() {
+        if self.frames.count > self.valueDepth { self.failed = true }
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -133,7 +147,11 @@ final class JSONStreamWriter: Encoder {
     /// Makes container `id` the innermost (closing any nested ones it is done with) and writes
     /// the separator before its next element.
     func beginElement(of id: Int) throws {
-        guard let index = self.frames.lastIndex(where: { $0.id == id }) else { throw OutOfOrder() }
+        guard let index = self.frames.lastIndex(where: { $0.id == id }) else {
+            // Marked as well as thrown: a value may swallow the error.
+            self.failed = true
+            throw OutOfOrder()
+        }
         self.close(downTo: index + 1)
         if self.frames[index].count > 0 { self.bytes.append(UInt8(ascii: ",")) }
         self.frames[index].count += 1

@@ -98,8 +98,8 @@ struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         return JSONUnkeyedContainer(writer: writer, frame: writer.nested(object: false) { try writer.beginMember(key, of: frame) })
     }
 
-    mutating func superEncoder() -> any Encoder { JSONOutOfOrderEncoder() }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { JSONOutOfOrderEncoder() }
+    mutating func superEncoder() -> any Encoder { JSONOutOfOrderEncoder(writer: self.writer) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { JSONOutOfOrderEncoder(writer: self.writer) }
 }
 
 /// An array of a ``JSONStreamWriter``.
@@ -200,7 +200,7 @@ struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
         return JSONUnkeyedContainer(writer: writer, frame: writer.nested(object: false) { try writer.beginElement(of: frame) })
     }
 
-    mutating func superEncoder() -> any Encoder { JSONOutOfOrderEncoder() }
+    mutating func superEncoder() -> any Encoder { JSONOutOfOrderEncoder(writer: self.writer) }
 }
 
 /// The one value of a ``JSONStreamWriter`` at some depth.
@@ -295,8 +295,13 @@ struct JSONSingleValueContainer: SingleValueEncodingContainer {
     }
 }
 
-/// What `superEncoder` gives: every use fails, and the value goes to `JSONEncoder`.
+/// What `superEncoder` gives: every use fails, and the value goes to `JSONEncoder` (even if its
+/// code swallows the errors: the writer is marked failed).
 struct JSONOutOfOrderEncoder: Encoder {
+    init(writer: JSONStreamWriter?) {
+        writer?.failed = true
+    }
+
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -316,8 +321,8 @@ struct JSONFailingKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         KeyedEncodingContainer(JSONFailingKeyed<NestedKey>())
     }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { JSONFailingUnkeyed() }
-    mutating func superEncoder() -> any Encoder { JSONOutOfOrderEncoder() }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { JSONOutOfOrderEncoder() }
+    mutating func superEncoder() -> any Encoder { JSONOutOfOrderEncoder(writer: nil) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { JSONOutOfOrderEncoder(writer: nil) }
 }
 
 struct JSONFailingUnkeyed: UnkeyedEncodingContainer {
@@ -329,7 +334,7 @@ struct JSONFailingUnkeyed: UnkeyedEncodingContainer {
         KeyedEncodingContainer(JSONFailingKeyed<NestedKey>())
     }
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { JSONFailingUnkeyed() }
-    mutating func superEncoder() -> any Encoder { JSONOutOfOrderEncoder() }
+    mutating func superEncoder() -> any Encoder { JSONOutOfOrderEncoder(writer: nil) }
 }
 
 struct JSONFailingSingle: SingleValueEncodingContainer {

@@ -69,8 +69,10 @@ public final class StreamDecompressor {
                     self.ended = false
                     restarted = true
                 }
-                // Room for what is left of the limit and one byte more, to see it crossed.
-                let room = Swift.min(65536, Swift.max(4096, self.limit - self.produced + 1))
+                // Room for what is left of the limit and one byte more, to see it crossed (a
+                // limit of Int.max, "none", must not overflow here).
+                let left = self.limit - self.produced
+                let room = left >= 65536 ? 65536 : Swift.max(4096, left + 1)
                 let (status, written, full) = stream.step(into: &output, room: room) { inflate($0, Z_NO_FLUSH) }
                 self.produced += written
                 guard self.produced <= self.limit else { throw Failure.tooLarge(limit: self.limit) }

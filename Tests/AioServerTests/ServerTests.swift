@@ -3,6 +3,7 @@ import AioTestSupport
 import AioTesting
 import AioWire
 import HTTPTypes
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
@@ -84,6 +85,29 @@ struct ServerTests {
             #expect(try await kept.readResponse().text == "/b")
             try await kept.close()
         }
+    }
+
+    /// A client that half-closes after a closing request and another one: the second is never
+    /// handed to the responder (RFC 9112 §9.6), not even while the server finishes the input.
+    @Test func nothingAfterAClosingRequestAtEndOfInput() async throws {
+        struct Recording: HTTPResponder {
+            let seen = NIOLockedValueBox<[String]>([])
+            func respond(to request: ServerRequest, writer: consuming ResponseWriter) async throws {
+                self.seen.withLockedValue { $0.append(request.request.path ?? "") }
+                try await writer.write(HTTPResponse(status: .ok), body: ByteBuffer(string: "ok"))
+            }
+        }
+        let responder = Recording()
+        for _ in 0..<20 {
+            try await withTestServer(responder: responder) { server in
+                let connection = try await server.connect()
+                try await connection.send("GET /a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n")
+                try await connection.shutdownOutput()
+                let rest = String(buffer: try await connection.readToEnd())
+                #expect(rest.components(separatedBy: "HTTP/1.1 200").count == 2, "one response: \(rest.debugDescription)")
+            }
+        }
+        #expect(responder.seen.withLockedValue { $0 } == Array(repeating: "/a", count: 20))
     }
 
     @Test func headResponsesHaveNoBody() async throws {

@@ -3,8 +3,9 @@
 
     python slowloris.py --url http://127.0.0.1:PORT --connections 500 --head-timeout 3
 
-Meanwhile a normal client must be answered in well under a second, and every slow connection
-must be closed by the server once the head timeout has passed. Prints a summary; exits 1 on
+Meanwhile a normal client must be answered while the slow connections are still open (in under
+half the head timeout: a server they block answers only once it drops them), and every slow
+connection must be closed by the server once the head timeout has passed. Prints a summary; exits 1 on
 failure.
 """
 import argparse
@@ -72,7 +73,9 @@ async def main():
     worst = max(latencies)
     lasted = max((elapsed for _, elapsed in closed), default=0)
     failures = []
-    if worst >= 1.0:
+    # Not a speed test: this client's own loop drives 500 sockets on a machine shared with the
+    # rest of the suite, so a normal answer may take a second; a blocked one takes the timeout.
+    if worst >= arguments.head_timeout / 2:
         failures.append("a normal request took %.3f s" % worst)
     if len(closed) != arguments.connections:
         failures.append("%d of %d slow connections still open after %.1f s" % (

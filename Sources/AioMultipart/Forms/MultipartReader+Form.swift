@@ -108,7 +108,7 @@ private struct FormCollector {
             storage = .memory(memory)
         } else {
             let directory = try await UploadedForm.directory(self.configuration.temporaryDirectory)
-            let path = "\(directory)/\(UploadedForm.filePrefix)\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+            let path = "\(directory)/\(UploadedForm.newFileName())"
             self.temporaryFiles.append(path)
             // The budget is taken a block at a time (a look at the disk's free space each), and
             // what the file did not use is given back.
@@ -125,7 +125,7 @@ private struct FormCollector {
                 while let chunk = next {
                     if written + chunk.readableBytes > reserved {
                         let more = Swift.max(block, written + chunk.readableBytes - reserved)
-                        try self.budget.reserve(more, in: directory)
+                        try self.budget.reserve(more, in: directory, holding: self.spooled + reserved)
                         reserved += more
                     }
                     try await writer.write(contentsOf: chunk)

@@ -34,10 +34,15 @@ public final class SpoolBudget: Sendable {
     /// The bytes spooled now.
     public var inUse: Int { self.used.withLock { $0 } }
 
-    /// Counts `count` more bytes about to be written to a file in `directory`.
+    /// Counts `count` more bytes about to be written to a file in `directory` for a form that
+    /// holds `holding` bytes of the budget already.
     ///
-    /// - Throws: ``MultipartError`` (503) past the limit or the free-space floor.
-    func reserve(_ count: Int, in directory: String) throws {
+    /// - Throws: ``MultipartError``: 413 when the form alone would exceed the limit (it never
+    ///   fits), 503 past the limit or the free-space floor (it may, later).
+    func reserve(_ count: Int, in directory: String, holding: Int) throws {
+        guard holding + count <= self.limit else {
+            throw MultipartError.tooLarge("The upload is larger than the \(self.limit) bytes uploads may spool")
+        }
         try self.used.withLock { used in
             guard used + count <= self.limit else {
                 throw MultipartError("Too many uploads in progress; try again later", status: .serviceUnavailable)

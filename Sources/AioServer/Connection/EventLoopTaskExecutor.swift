@@ -8,7 +8,10 @@ import NIOCore
 final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     let eventLoop: any EventLoop
     /// Set on the event loop's thread while ``resumeInline(_:)`` resumes a task: the job that
-    /// resumption enqueues is run at once.
+    /// resumption enqueues is run at once. That job is the resumed task's own: the request loop
+    /// and body readers are nonisolated and prefer this executor, so resuming one enqueues it
+    /// here (were it to resume onto an actor, the actor's job would run inline instead, which is
+    /// as safe: the flag is cleared before any job runs and after the resumption returns).
     private var runsNextJobInline = false
 
     init(_ eventLoop: any EventLoop) {

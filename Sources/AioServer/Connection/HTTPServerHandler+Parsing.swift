@@ -215,7 +215,9 @@ extension HTTPServerHandler {
             return
         }
         do {
-            while let event = try self.parser.decodeLast(buffer: &self.input, seenEOF: true) {
+            // What is buffered is finished, unless no request is read any more: none after one
+            // that closes the connection (RFC 9112 §9.6), or after an error.
+            while !self.stopReading, !self.closed, let event = try self.parser.decodeLast(buffer: &self.input, seenEOF: true) {
                 switch event {
                 case .head(let head): self.received(head)
                 case .body(let bytes): self.receivedBody(bytes)

@@ -207,7 +207,6 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.quiesce()
         } else if let event = event as? ChannelEvent, event == .inputClosed {
             // The peer half-closed: finish what is buffered, then close once answered.
-            self.stopReading = false
             self.endOfInput()
         }
         context.fireUserInboundEventTriggered(event)
