@@ -31,6 +31,14 @@ struct RouterTests {
             #expect(try await client.execute(.get, "/users/42").text == "user 42")
             #expect(try await client.execute(.post, "/users/7").text == "posted 7")
             #expect(try await client.execute(.get, "/users/a%20b").text == "user a b")
+            // An encoded slash stays inside its segment; escapes decode to UTF-8, and bytes that
+            // are not UTF-8 become U+FFFD as browsers show them.
+            #expect(try await client.execute(.get, "/users/a%2Fb").text == "user a/b")
+            #expect(try await client.execute(.get, "/users/%C3%A9t%C3%A9").text == "user \u{E9}t\u{E9}")
+            #expect(try await client.execute(.get, "/users/%FFx").text == "user \u{FFFD}x")
+            #expect(try await client.execute(.get, "/users/%zz%4").text == "user %zz%4")
+            #expect(try await client.execute(.get, "/users//").status == .notFound, "an empty segment is no value")
+            #expect(try await client.execute(.get, "/users/").status == .notFound)
             #expect(try await client.execute(.get, "/numbers/12").text == "number 12")
             #expect(try await client.execute(.get, "/numbers/x").status == .notFound)
             #expect(try await client.execute(.get, "/files/report.pdf").text == "report as pdf")

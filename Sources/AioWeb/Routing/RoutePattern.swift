@@ -6,20 +6,35 @@ import AioWire
 /// last segment whose regex can span slashes (`.*`, `.+`, or one naming `/`) takes the rest of
 /// the path. Values are percent-decoded.
 struct RoutePattern: Sendable {
+    /// One segment of the pattern. A struct rather than an enum with payloads: matching reads
+    /// its fields in place, where binding an enum's payload copies the case (a regex included)
+    /// on every request.
+    ///
     /// Unchecked: a compiled `Regex` is immutable once built (it lowers itself once, atomically)
     /// and matching does not mutate it, so sharing it between tasks is safe.
-    enum Part: @unchecked Sendable {
-        case literal(String)
-        /// A whole segment that is one variable, optionally constrained.
-        case variable(String, Regex<AnyRegexOutput>?)
-        /// A segment mixing literal text and variables, matched by one regex.
-        case mixed(Regex<AnyRegexOutput>, names: [String])
-        /// The rest of the path.
-        case tail(String, Regex<AnyRegexOutput>)
+    struct Part: @unchecked Sendable {
+        enum Kind {
+            /// Literal text, in `text`.
+            case literal
+            /// A whole segment that is one variable, named `text`, constrained by `regex` if any.
+            case variable
+            /// A segment mixing literal text and the variables `names`, matched by `regex`.
+            case mixed
+            /// The rest of the path, in the variable `text`, matched by `regex`.
+            case tail
+        }
+
+        let kind: Kind
+        /// The literal text, or the variable's name.
+        var text = ""
+        var regex: Regex<AnyRegexOutput>?
+        var names: [String] = []
     }
 
     let source: String
     let parts: [Part]
+    /// How many variables the pattern has.
+    let variableCount: Int
     /// The parts as written, for building URLs: literals and variable names.
     let template: [[TemplatePiece]]
 
@@ -29,7 +44,7 @@ struct RoutePattern: Sendable {
     }
 
     /// Whether the pattern has no variables.
-    var isStatic: Bool { self.parts.allSatisfy { if case .literal = $0 { return true } else { return false } } }
+    var isStatic: Bool { self.parts.allSatisfy { $0.kind == .literal } }
 
     init(_ source: String) throws {
         guard source.hasPrefix("/") else { throw RouteError(pattern: source, reason: "must start with /") }
@@ -42,12 +57,12 @@ struct RoutePattern: Sendable {
             template.append(pieces.map { $0.template })
             let variables = pieces.filter(\.isVariable)
             if variables.isEmpty {
-                parts.append(.literal(pieces.map(\.text).joined()))
+                parts.append(Part(kind: .literal, text: pieces.map(\.text).joined()))
             } else if pieces.count == 1, case .variable(let name, let regex) = pieces[0] {
                 if let regex, index == segments.count - 1, Self.spansSegments(regex) {
-                    parts.append(.tail(name, try Self.compile("^(?:\(regex))$", pattern: source)))
+                    parts.append(Part(kind: .tail, text: name, regex: try Self.compile("^(?:\(regex))$", pattern: source)))
                 } else {
-                    parts.append(.variable(name, try regex.map { try Self.compile("^(?:\($0))$", pattern: source) }))
+                    parts.append(Part(kind: .variable, text: name, regex: try regex.map { try Self.compile("^(?:\($0))$", pattern: source) }))
                 }
             } else {
                 var expression = "^"
@@ -60,34 +75,39 @@ struct RoutePattern: Sendable {
                         names.append(name)
                     }
                 }
-                parts.append(.mixed(try Self.compile(expression + "$", pattern: source), names: names))
+                parts.append(Part(kind: .mixed, regex: try Self.compile(expression + "$", pattern: source), names: names))
             }
         }
         self.parts = parts
         self.template = template
+        self.variableCount = template.joined().count { if case .variable = $0 { true } else { false } }
     }
 
     /// The variable values when `segments` (percent-decoded path segments after the leading
     /// `/`) match, or nil.
     func match(_ segments: [String]) -> [String: String]? {
-        var values: [String: String] = [:]
+        // Sized at once: growing from empty costs a resize per request.
+        var values = [String: String](minimumCapacity: self.variableCount)
         var index = 0
-        for part in self.parts {
-            switch part {
-            case .tail(let name, let regex):
+        for partIndex in self.parts.indices {
+            let kind = self.parts[partIndex].kind
+            if kind == .tail {
                 let rest = segments[min(index, segments.count)...].joined(separator: "/")
-                guard (try? regex.wholeMatch(in: rest)) != nil else { return nil }
-                values[name] = rest
+                guard (try? self.parts[partIndex].regex?.wholeMatch(in: rest)) != nil else { return nil }
+                values[self.parts[partIndex].text] = rest
                 return values
-            case .literal(let text):
-                guard index < segments.count, segments[index] == text else { return nil }
-            case .variable(let name, let regex):
-                guard index < segments.count, !segments[index].isEmpty else { return nil }
-                if let regex, (try? regex.wholeMatch(in: segments[index])) == nil { return nil }
-                values[name] = segments[index]
-            case .mixed(let regex, let names):
-                guard index < segments.count, let match = try? regex.wholeMatch(in: segments[index]) else { return nil }
-                for name in names {
+            }
+            guard index < segments.count else { return nil }
+            switch kind {
+            case .literal:
+                guard segments[index] == self.parts[partIndex].text else { return nil }
+            case .variable:
+                guard !segments[index].isEmpty else { return nil }
+                if let regex = self.parts[partIndex].regex, (try? regex.wholeMatch(in: segments[index])) == nil { return nil }
+                values[self.parts[partIndex].text] = segments[index]
+            case .mixed, .tail:
+                guard let match = try? self.parts[partIndex].regex?.wholeMatch(in: segments[index]) else { return nil }
+                for name in self.parts[partIndex].names {
                     values[name] = match.output[name]?.substring.map(String.init) ?? ""
                 }
             }

@@ -159,7 +159,7 @@ struct CompiledRouter: Sendable {
 
         init(pattern: RoutePattern) {
             self.pattern = pattern
-            if case .literal(let text)? = pattern.parts.first { self.firstLiteral = text } else { self.firstLiteral = nil }
+            self.firstLiteral = pattern.parts.first.flatMap { $0.kind == .literal ? $0.text : nil }
         }
 
         func add(_ route: Route) -> Bool {
@@ -252,8 +252,7 @@ struct CompiledRouter: Sendable {
             allowed += resource.allowed
         }
         if !self.dynamicResources.isEmpty {
-            let segments = rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-                .map { PercentEncoding.decode($0) }
+            let segments = Self.segments(of: rawPath)
             for resource in self.dynamicResources {
                 if let literal = resource.firstLiteral, literal != segments[0] { continue }
                 guard let values = resource.pattern.match(segments) else { continue }
@@ -267,5 +266,21 @@ struct CompiledRouter: Sendable {
             return .subapp(app, prefix: prefix)
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed)
+    }
+
+    /// The percent-decoded segments of `rawPath` after its first character (the leading `/`),
+    /// empty ones included. Cut from the path's bytes: splitting the string would walk it by
+    /// characters.
+    static func segments(of rawPath: String) -> [String] {
+        var rawPath = rawPath
+        return rawPath.withUTF8 { bytes in
+            var segments: [String] = []
+            var start = bytes.isEmpty ? 0 : 1
+            for index in start...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+                segments.append(PercentEncoding.decode(bytes[start..<index]))
+                start = index + 1
+            }
+            return segments
+        }
     }
 }

@@ -6,29 +6,47 @@ package enum PercentEncoding {
     /// replaced, as browsers do.
     package static func decode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String {
         var text = String(text)
-        // Most paths and values have nothing to decode: they come back without a copy. (The
-        // scan reads the contiguous UTF-8 directly: through the view's iterator it costs ~20
-        // instructions a byte, on every request's path.)
-        let plus = plusAsSpace ? UInt8(ascii: "+") : UInt8(ascii: "%")
-        let needsDecoding = text.withUTF8 { bytes in bytes.contains { $0 == UInt8(ascii: "%") || $0 == plus } }
-        guard needsDecoding else { return text }
-        let utf8 = Array(text.utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        var index = 0
-        while index < utf8.count {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "%"), index + 2 < utf8.count, let high = Hex.value(utf8[index + 1]),
-                let low = Hex.value(utf8[index + 2])
-            {
-                bytes.append(high << 4 | low)
-                index += 3
-                continue
-            }
-            bytes.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-            index += 1
+        // Most paths and values have nothing to decode: they come back without a copy.
+        let decoded = text.withUTF8 { bytes in
+            Self.needsDecoding(bytes[...], plusAsSpace: plusAsSpace) ? Self.decoded(bytes[...], plusAsSpace: plusAsSpace) : nil
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return decoded ?? text
+    }
+
+    /// The UTF-8 `bytes` decoded as ``decode(_:plusAsSpace:)`` decodes text: a path's segments
+    /// are decoded straight from the path's bytes, without a string of each made first.
+    package static func decode(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, plusAsSpace: Bool = false) -> String {
+        Self.needsDecoding(bytes, plusAsSpace: plusAsSpace)
+            ? Self.decoded(bytes, plusAsSpace: plusAsSpace) : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `bytes` hold an escape (or a `+` to turn into a space). Read from the contiguous
+    /// bytes: through a string's UTF-8 view the scan costs ~20 instructions a byte.
+    private static func needsDecoding(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, plusAsSpace: Bool) -> Bool {
+        let plus = plusAsSpace ? UInt8(ascii: "+") : UInt8(ascii: "%")
+        return bytes.contains { $0 == UInt8(ascii: "%") || $0 == plus }
+    }
+
+    private static func decoded(_ utf8: Slice<UnsafeBufferPointer<UInt8>>, plusAsSpace: Bool) -> String {
+        // The string's initializer repairs bytes that are not UTF-8 once decoded.
+        String(unsafeUninitializedCapacity: utf8.count) { output in
+            var count = 0
+            var index = utf8.startIndex
+            while index < utf8.endIndex {
+                let byte = utf8[index]
+                if byte == UInt8(ascii: "%"), index + 2 < utf8.endIndex, let high = Hex.value(utf8[index + 1]),
+                    let low = Hex.value(utf8[index + 2])
+                {
+                    output[count] = high << 4 | low
+                    index += 3
+                } else {
+                    output[count] = plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte
+                    index += 1
+                }
+                count += 1
+            }
+            return count
+        }
     }
 
     /// The bytes of `text` with its `%XX` escapes decoded, strictly: nil for a broken escape or

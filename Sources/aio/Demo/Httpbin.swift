@@ -107,9 +107,10 @@ enum Httpbin {
         }
     }
 
+    private static let moreInfo = HTTPField.Name("X-More-Info")!
+
     static func statusResponse(_ code: Int) -> Response {
         var response = Response(status: HTTPResponse.Status(code: code))
-        let moreInfo = HTTPField.Name("X-More-Info")!
         switch code {
         case 301, 302, 303, 305, 307:
             response.headers[.location] = "/redirect/1"
@@ -117,7 +118,7 @@ enum Httpbin {
             response.headers[.wwwAuthenticate] = "Basic realm=\"Fake Realm\""
         case 402:
             response = .text("Fuck you, pay me!", status: response.status)
-            response.headers[moreInfo] = "http://vimeo.com/22053820"
+            response.headers[Self.moreInfo] = "http://vimeo.com/22053820"
         case 406:
             response = .httpbin(
                 .object(["message": .string("Client did not request a supported media type."),
@@ -128,7 +129,7 @@ enum Httpbin {
             response.headers[.proxyAuthenticate] = "Basic realm=\"Fake Realm\""
         case 418:
             response = .text(Assets.teapot, status: response.status)
-            response.headers[moreInfo] = "http://tools.ietf.org/html/rfc2324"
+            response.headers[Self.moreInfo] = "http://tools.ietf.org/html/rfc2324"
         default:
             break
         }
