@@ -43,8 +43,8 @@ public enum ExternalProcess {
     }
 }
 
-/// A program started by a test and left running: its output read line by line, its pid for
-/// signals and `/proc`, its exit awaited.
+/// A program started by a test and left running: its output (standard output and error) read
+/// line by line, its pid for signals and `/proc`, its exit awaited.
 public final class RunningProcess: Sendable {
     private let child: ChildProcess
     private let lines: LineQueue
@@ -63,7 +63,8 @@ public final class RunningProcess: Sendable {
         let output = try ChildPipe()
         defer { close(output.write) }
         do {
-            self.child = try ChildProcess(arguments, environment: environment, stdout: .descriptor(output.write), stderr: .null)
+            // Standard error too: a crash's message belongs in the test's report.
+            self.child = try ChildProcess(arguments, environment: environment, stdout: .descriptor(output.write), stderr: .descriptor(output.write))
         } catch {
             close(output.read)
             throw error
@@ -92,6 +93,19 @@ public final class RunningProcess: Sendable {
     /// The next line the program printed, or nil once its output ended.
     public func nextLine() async -> String? {
         await self.lines.next()
+    }
+
+    /// Waits for the program to exit; its status and, unless it is 0, how it ended and the last
+    /// lines it printed, for a test's report.
+    public func waitForExitReport() async -> (status: Int32, report: String) {
+        let status = await self.waitForExit()
+        guard status != 0 else { return (status, "") }
+        var last: [String] = []
+        while let line = await self.nextLine() {
+            last.append(line)
+            if last.count > 40 { last.removeFirst() }
+        }
+        return (status, "exit status \(status) (\(self.terminationReason)); last lines:\n" + last.joined(separator: "\n"))
     }
 
     /// Sends `signal` (`SIGTERM`, `SIGINT`, …).

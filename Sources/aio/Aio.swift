@@ -6,7 +6,7 @@ struct Aio: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aio",
         abstract: "swift-aiohttp: HTTP tools on the swift-aiohttp toolkit.",
-        subcommands: [Serve.self, Echo.self, Parse.self, WS.self]
+        subcommands: [Serve.self, Echo.self, Parse.self, WS.self, Get.self, Head.self, Post.self, Put.self, Patch.self, Delete.self, Options.self, Bench.self]
     )
 }
 

@@ -65,6 +65,12 @@ struct JSONWriter {
         self.text += "null"
     }
 
+    /// A value that is already JSON text (`aio post`'s `name:=json` items), as it is.
+    mutating func raw(_ json: String) {
+        self.beginValue()
+        self.text += json
+    }
+
     /// `[[name, value], …]`.
     mutating func pairs(_ pairs: [(String, String)]) {
         self.beginArray()

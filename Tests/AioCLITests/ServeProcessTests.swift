@@ -56,7 +56,8 @@ struct ServeProcess {
         let result = try await server.run(script, arguments(server))
         #expect(result.status == 0, "\(result.output)\(result.error)")
         server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
         return result.output
     }
 }
@@ -87,7 +88,7 @@ struct ServeProcessTests {
         let server = try await ServeProcess.start()
         let result = try await server.run("sigterm.py", ["--pid", "\(server.process.pid)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
-        let status = await server.process.waitForExit()
-        #expect(status == 0, "exit status after SIGTERM: \(status) (\(server.process.terminationReason))")
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
     }
 }

@@ -61,7 +61,8 @@ struct WebSocketInteropTests {
         #expect(echo == "over TLS")
         await #expect(throws: (any Error).self) { try await WebSocketClient.connect(url) { _ in } }
         server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
     }
 
     /// `aio ws` sends each line of its input and prints the echoes, text and binary, then
@@ -79,7 +80,8 @@ struct WebSocketInteropTests {
         let refused = try await ExternalProcess.run(["sh", "-c", "\"$0\" ws \"$1\" < /dev/null", aio, server.url + "/status/403"])
         #expect(refused.status != 0 && refused.error.contains("403"), "\(refused.output)\(refused.error)")
         server.process.send(SIGTERM)
-        #expect(await server.process.waitForExit() == 0)
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
     }
 
     /// Autobahn groups 1–10 (framing, pings, reserved bits, opcodes, fragmentation, UTF-8,

@@ -64,7 +64,7 @@ public struct BodyPartWriter: Sendable {
     }
 
     /// The payload's length as written, when it can be known before writing.
-    var size: Int? {
+    package var size: Int? {
         guard self.contentEncoding == nil else { return nil }
         let raw: Int?
         switch self.payload {
@@ -91,7 +91,7 @@ public struct BodyPartWriter: Sendable {
     }
 
     /// Writes the payload, encoded, to `sink`.
-    func writePayload(to sink: (ByteBuffer) async throws -> Void) async throws {
+    package func writePayload(to sink: (ByteBuffer) async throws -> Void) async throws {
         var encoder = try PartEncoder(transfer: self.transferEncoding, content: self.contentEncoding)
         func emit(_ piece: ByteBuffer) async throws {
             let encoded = try encoder.encode(piece)

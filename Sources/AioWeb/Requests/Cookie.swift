@@ -123,16 +123,6 @@ public struct Cookie: Sendable, Hashable {
     }
 }
 
-extension Substring {
-    /// Without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
-        var slice = self
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
-    }
-}
-
 /// A cookie a response cannot carry as given: its name is not a token, or its `Domain` or
 /// `Path` would end the attribute early.
 public struct InvalidCookie: Error, Hashable, CustomStringConvertible {

@@ -18,7 +18,7 @@ final class InflateTransform: BodyTransform, @unchecked Sendable {
     /// The transformation for a body with `Content-Encoding: value`, inflating to at most
     /// `limit` bytes; nil for `identity`.
     init?(contentEncoding value: String, limit: Int) {
-        let coding = value.trimmingSpacesAndTabs.lowercased()
+        let coding = value.trimmingSpaces.lowercased()
         guard !coding.isEmpty, coding != "identity" else { return nil }
         self.coding = coding
         self.decoder = ContentDecoder(coding: coding, limit: limit)

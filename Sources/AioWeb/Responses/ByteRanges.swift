@@ -1,3 +1,5 @@
+import AioWire
+
 /// A `Range: bytes=…` value against a representation of `size` bytes (RFC 9110 §14.1.2).
 enum ByteRanges: Equatable {
     /// Not a byte-range set we understand: serve the whole representation.

@@ -1,10 +1,12 @@
+import AioWire
+
 /// An `If-Match` or `If-None-Match` value: `*` or a list of entity tags.
 struct ETagList {
     let any: Bool
     let tags: [(weak: Bool, opaque: String)]
 
     init(_ value: String) {
-        self.any = value.trimmingSpacesAndTabs == "*"
+        self.any = value.trimmingSpaces == "*"
         self.tags = value.split(separator: ",").compactMap { element in
             var tag = Substring(element.trimmingSpaces)
             let weak = tag.hasPrefix("W/")

@@ -1,0 +1,224 @@
+import AioWire
+import Crypto
+import HTTPTypes
+import NIOCore
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// One HTTP/1.1 connection of the pool: a channel with an ``HTTPClientHandler``, one exchange
+/// at a time.
+final class ClientConnection: Sendable {
+    let key: PoolKey
+    let channel: any Channel
+    private let handler: NIOLoopBound<HTTPClientHandler>
+
+    private init(key: PoolKey, channel: any Channel, handler: NIOLoopBound<HTTPClientHandler>) {
+        self.key = key
+        self.channel = channel
+        self.handler = handler
+    }
+
+    /// Opens a connection for `key`, TLS handshake (and pin check) included, within `timeout`
+    /// seconds; `onIdle` is called on its event loop each time it can take another request
+    /// (true) and once when it is gone (false).
+    static func connect(
+        _ key: PoolKey,
+        connector: ClientConnector,
+        tls sslContext: NIOSSLContext?,
+        parser: HTTPParserConfiguration,
+        timeout: Double?,
+        onIdle: @escaping @Sendable (ClientConnection, Bool) -> Void
+    ) async throws -> ClientConnection {
+        let eventLoop = connector.eventLoopGroup.next()
+        let handshake = eventLoop.makePromise(of: Void.self)
+        var bootstrap = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if let timeout { bootstrap = bootstrap.connectTimeout(.seconds(clamping: timeout)) }
+        let started = NIODeadline.now()
+        let isAddress = key.host.contains(":") || key.host.allSatisfy { $0.isNumber || $0 == "." }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : key.host)
+                        try channel.pipeline.syncOperations.addHandler(tls)
+                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatcher(handshake))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(HTTPClientHandler(configuration: parser))
+                }
+            }.connect(host: connector.address(for: key.host, port: key.port), port: key.port).get()
+        } catch {
+            handshake.fail(error)
+            throw Self.connectFailure(error, key: key, timeout: timeout)
+        }
+        if sslContext == nil {
+            handshake.succeed(())
+        } else {
+            // The handshake shares the connect's time budget, and a cancelled task stops it.
+            let left = timeout.map { max(0, $0 - Double((NIODeadline.now() - started).nanoseconds) / 1e9) }
+            let timer = left.map { left in
+                channel.eventLoop.scheduleTask(in: .seconds(clamping: left)) {
+                    handshake.fail(ChannelError.connectTimeout(.seconds(clamping: timeout ?? 0)))
+                    channel.close(promise: nil)
+                }
+            }
+            do {
+                try await withTaskCancellationHandler {
+                    try await handshake.futureResult.get()
+                } onCancel: {
+                    channel.close(promise: nil)
+                }
+                timer?.cancel()
+                if let pin = connector.pinnedFingerprint {
+                    let certificate = try await channel.nioSSL_peerCertificate().get()
+                    let got = try certificate.map { Array(SHA256.hash(data: try $0.toDERBytes())) } ?? []
+                    guard got == pin else { throw FingerprintMismatch(expected: pin, got: got, host: key.host, port: key.port) }
+                }
+            } catch {
+                timer?.cancel()
+                channel.close(promise: nil)
+                if Task.isCancelled { throw CancellationError() }
+                throw Self.connectFailure(error, key: key, timeout: timeout)
+            }
+        }
+        let connection = try await channel.eventLoop.submit {
+            // Closed already: the pool would never hear of it.
+            guard channel.isActive else { throw ClientConnectorSocketError(host: key.host, port: key.port, underlying: ChannelError.eof) }
+            let handler = try channel.pipeline.syncOperations.handler(type: HTTPClientHandler.self)
+            let connection = ClientConnection(key: key, channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+            // A cycle the handler breaks when the channel closes.
+            handler.onIdle = { reusable in onIdle(connection, reusable) }
+            return connection
+        }.get()
+        return connection
+    }
+
+    /// The caller's error for a failed connect.
+    private static func connectFailure(_ error: any Error, key: PoolKey, timeout: Double?) -> any Error {
+        switch error {
+        case let error as FingerprintMismatch:
+            return error
+        case ChannelError.connectTimeout:
+            return ConnectionTimeoutError(host: key.host, port: key.port, seconds: timeout ?? 0)
+        case let error as NIOConnectionError where error.connectionErrors.isEmpty:
+            return ClientConnectorDNSError(host: key.host, port: key.port, underlying: error.dnsAError ?? error.dnsAAAAError ?? error)
+        case let error as NIOConnectionError:
+            return ClientConnectorSocketError(host: key.host, port: key.port, underlying: error.connectionErrors.first?.error ?? error)
+        case let error as NIOSSLError:
+            if case .handshakeFailed(let reason) = error, "\(reason)".contains("CERTIFICATE_VERIFY_FAILED") {
+                return ClientConnectorCertificateError(host: key.host, port: key.port, underlying: error)
+            }
+            return ClientConnectorSSLError(host: key.host, port: key.port, underlying: error)
+        case let error as NIOSSLExtraError:
+            return ClientConnectorCertificateError(host: key.host, port: key.port, underlying: error)
+        default:
+            return ClientConnectorSocketError(host: key.host, port: key.port, underlying: error)
+        }
+    }
+
+    /// Sends a request (`head`, then `body`) and waits for its response's head. Cancelling the
+    /// task closes the connection.
+    func execute(
+        head: ByteBuffer,
+        body: ClientRequestBody?,
+        chunked: Bool,
+        exchange: Exchange
+    ) async throws -> ResponseStart {
+        let handler = self.handler
+        let channel = self.channel
+        return try await withTaskCancellationHandler {
+            if body == nil || body?.buffer != nil {
+                let whole = body?.buffer
+                channel.eventLoop.execute { handler.value.start(exchange, head: head, body: whole, streamed: false) }
+            } else if let body {
+                channel.eventLoop.execute { handler.value.start(exchange, head: head, body: nil, streamed: true) }
+                try await self.stream(body, chunked: chunked, exchange: exchange)
+            }
+            return try await exchange.promise.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Writes a streamed body, chunked when its length is unknown.
+    private func stream(_ body: ClientRequestBody, chunked: Bool, exchange: Exchange) async throws {
+        let handler = self.handler
+        let eventLoop = self.channel.eventLoop
+        /// The connection failed under the body: the exchange's own error says why.
+        struct WriteFailed: Error { let underlying: any Error }
+        do {
+            try await body.write { piece in
+                guard piece.readableBytes > 0 else { return }
+                var framed = piece
+                if chunked {
+                    framed = ByteBuffer()
+                    ChunkedEncoder.writeChunk(piece, into: &framed)
+                }
+                do {
+                    try await self.channel.writeAndFlush(framed)
+                } catch {
+                    throw WriteFailed(underlying: error)
+                }
+            }
+            if chunked {
+                var last = ByteBuffer()
+                try ChunkedEncoder.writeLastChunk(into: &last)
+                do {
+                    try await self.channel.writeAndFlush(last)
+                } catch {
+                    throw WriteFailed(underlying: error)
+                }
+            }
+            eventLoop.execute { handler.value.requestFinished(exchange) }
+        } catch let failure as WriteFailed {
+            // The server may have answered already (a 413 before the whole upload): that answer,
+            // or the connection's error, comes through the exchange.
+            eventLoop.execute { handler.value.requestFailed(exchange, failure.underlying) }
+        } catch {
+            // The body's own producer failed: the caller gets its error as it is.
+            eventLoop.execute { handler.value.requestFailed(exchange, error) }
+            throw error
+        }
+    }
+
+    /// Closes the connection.
+    func close() {
+        self.channel.close(promise: nil)
+    }
+}
+
+/// Completes `handshake` when TLS is established, or fails it with the handshake's error.
+final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private var handshake: EventLoopPromise<Void>?
+
+    init(_ handshake: EventLoopPromise<Void>) {
+        self.handshake = handshake
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            self.handshake?.succeed(())
+            self.handshake = nil
+            context.pipeline.syncOperations.removeHandler(self, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.handshake?.fail(error)
+        self.handshake = nil
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.handshake?.fail(ChannelError.eof)
+        self.handshake = nil
+        context.fireChannelInactive()
+    }
+}
+

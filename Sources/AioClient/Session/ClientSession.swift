@@ -1,0 +1,315 @@
+import AioWire
+import HTTPTypes
+import NIOCore
+
+/// Makes HTTP requests, as aiohttp's `ClientSession`: a pool of keep-alive connections shared
+/// by every request of the session, default header fields, timeouts, redirects. `Sendable`:
+/// share one session between many tasks, and close it when done (or use
+/// ``withClientSession(baseURL:headers:timeout:connector:raiseForStatus:autoDecompress:maxRedirects:_:)``).
+///
+/// ```swift
+/// try await withClientSession(baseURL: "http://127.0.0.1:8080") { session in
+///     let response = try await session.get("/json")
+///     let value = try await response.json(as: [String: Int].self)
+/// }
+/// ```
+public final class ClientSession: Sendable {
+    /// The URL relative request URLs are resolved against (RFC 3986); an absolute one wins.
+    public let baseURL: String?
+    /// Header fields sent with every request (a request's own fields of the same name win).
+    public let headers: HTTPFields
+    /// The default timeouts.
+    public let timeout: ClientTimeout
+    /// Whether a 4xx or 5xx response throws ``ClientResponseStatusError``.
+    public let raiseForStatus: Bool
+    /// Whether gzip and deflate bodies are decoded (and `Accept-Encoding` sent).
+    public let autoDecompress: Bool
+    /// The default limit on redirects followed.
+    public let maxRedirects: Int
+
+    private let base: ClientURL?
+    let pool: ConnectionPool
+
+    /// A session; nothing connects before the first request.
+    ///
+    /// - Parameters:
+    ///   - baseURL: resolves relative request URLs.
+    ///   - headers: sent with every request.
+    ///   - timeout: aiohttp's defaults: 300 s in total, 30 s to connect a socket.
+    ///   - connector: the pool's limits, TLS, host overrides and event loops.
+    ///   - raiseForStatus: throw for a 4xx or 5xx instead of returning the response.
+    ///   - autoDecompress: decode gzip and deflate bodies.
+    ///   - maxRedirects: the most redirects followed; one more is ``TooManyRedirects`` (10;
+    ///     0 follows none, where aiohttp's 0 means no limit).
+    ///   - maxLineSize: the longest status line and field line accepted (8190).
+    ///   - maxFieldSize: the longest response head accepted, in bytes.
+    ///   - maxHeaders: the most fields a response head may have (128).
+    /// - Throws: ``InvalidURL`` for a `baseURL` that is not an absolute HTTP URL.
+    public init(
+        baseURL: String? = nil,
+        headers: HTTPFields = [:],
+        timeout: ClientTimeout = ClientTimeout(),
+        connector: ClientConnector = ClientConnector(),
+        raiseForStatus: Bool = false,
+        autoDecompress: Bool = true,
+        maxRedirects: Int = 10,
+        maxLineSize: Int = 8190,
+        maxFieldSize: Int = 8190 * 8,
+        maxHeaders: Int = 128
+    ) throws {
+        self.baseURL = baseURL
+        self.base = try baseURL.map { try ClientURL($0) }
+        self.headers = headers
+        self.timeout = timeout
+        self.raiseForStatus = raiseForStatus
+        self.autoDecompress = autoDecompress
+        self.maxRedirects = maxRedirects
+        let parser = HTTPParserConfiguration(
+            maxStartLineLength: maxLineSize,
+            maxFieldLineLength: maxLineSize,
+            maxHeadLength: maxFieldSize,
+            maxFieldCount: maxHeaders
+        )
+        self.pool = ConnectionPool(connector: connector, parser: parser)
+    }
+
+    /// Closes every connection; requests still running fail.
+    public func close() async {
+        await self.pool.close()
+    }
+
+    /// Sends a `method` request to `url` and returns the response once its head has arrived
+    /// (after following redirects unless told not to).
+    ///
+    /// - Parameters:
+    ///   - params: query parameters added to the URL's own, form-encoded.
+    ///   - headers: this request's fields, over the session's.
+    ///   - body: what to send.
+    ///   - allowRedirects: follow 301, 302, 303, 307 and 308 answers.
+    ///   - maxRedirects: this request's limit instead of the session's.
+    ///   - timeout: this request's timeouts instead of the session's.
+    /// - Throws: a ``ClientError``: ``InvalidURL``, a ``ClientConnectionError``, a
+    ///   ``ClientTimeoutError``, ``TooManyRedirects``, ``ClientResponseStatusError`` when the
+    ///   session raises for status.
+    public func request(
+        _ method: HTTPRequest.Method,
+        _ url: String,
+        params: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: ClientRequestBody? = nil,
+        allowRedirects: Bool = true,
+        maxRedirects: Int? = nil,
+        timeout: ClientTimeout? = nil
+    ) async throws -> ClientResponse {
+        let timeout = timeout ?? self.timeout
+        let deadline = timeout.total.map { (at: NIODeadline.now() + .seconds(clamping: $0), seconds: $0) }
+        var target = try ClientURL(url, relativeTo: self.base, params: params)
+        var method = method
+        var body = body
+        // The session's fields under the request's, merged once: a redirect to another origin
+        // strips credentials from both.
+        var fields = self.headers
+        for name in Set(headers.map(\.name)) { fields[values: name] = headers[values: name] }
+        var history: [ClientResponse] = []
+        let limit = maxRedirects ?? self.maxRedirects
+        while true {
+            let response = try await self.send(method, target, fields: fields, body: body, timeout: timeout, deadline: deadline, history: history)
+            guard allowRedirects, [301, 302, 303, 307, 308].contains(response.status.code),
+                let location = response.headers[.location]
+            else {
+                if self.raiseForStatus { try response.raiseForStatus() }
+                return response
+            }
+            await response.release()
+            history.append(response)
+            guard history.count <= limit else {
+                throw TooManyRedirects(
+                    status: response.status,
+                    headers: response.headers,
+                    history: history.map { (url: $0.url, status: $0.status) }
+                )
+            }
+            let next = try target.redirect(to: location)
+            let code = response.status.code
+            if (code == 303 && method != .head) || ((code == 301 || code == 302) && method == .post) {
+                method = .get
+                body = nil
+                for name in [HTTPField.Name.contentLength, .contentType, .contentEncoding, .transferEncoding] { fields[name] = nil }
+            } else if let current = body, !current.isReplayable {
+                throw ClientRequestError("The \(code) redirect to \(next) needs the body again, and a stream cannot be sent twice")
+            }
+            if next.origin != target.origin {
+                // Credentials the caller gave for one origin never go to another.
+                for name in [HTTPField.Name.authorization, .cookie, .proxyAuthorization] { fields[name] = nil }
+            }
+            target = next
+        }
+    }
+
+    /// One exchange, with one retry on a new connection when a reused one turns out closed
+    /// before any of the response arrived and the request can be repeated.
+    private func send(
+        _ method: HTTPRequest.Method,
+        _ url: ClientURL,
+        fields: HTTPFields,
+        body: ClientRequestBody?,
+        timeout: ClientTimeout,
+        deadline: (at: NIODeadline, seconds: Double)?,
+        history: [ClientResponse]
+    ) async throws -> ClientResponse {
+        let key = PoolKey(url)
+        let (head, chunked) = try self.head(method, url, fields: fields, body: body)
+        var fresh = false
+        while true {
+            var connectTimeout = timeout.connect
+            if let deadline {
+                let left = Double((deadline.at - .now()).nanoseconds) / 1e9
+                guard left > 0 else { throw TotalTimeoutError(url: url.string, seconds: deadline.seconds) }
+                connectTimeout = min(connectTimeout ?? left, left)
+            }
+            let (connection, reused) = try await self.pool.acquire(key, fresh: fresh, timeout: connectTimeout, sockConnect: timeout.sockConnect)
+            let exchange = Exchange(
+                method: method,
+                promise: connection.channel.eventLoop.makePromise(),
+                host: url.host,
+                url: url.string,
+                readTimeout: timeout.sockRead,
+                totalDeadline: deadline,
+                highWatermark: self.pool.connector.readBufferSize
+            )
+            do {
+                let start = try await connection.execute(head: head, body: body, chunked: chunked, exchange: exchange)
+                return ClientResponse(
+                    head: start.head,
+                    body: start.body,
+                    url: url,
+                    method: method,
+                    history: history,
+                    autoDecompress: self.autoDecompress
+                )
+            } catch let error as ServerDisconnectedError where reused && error.nothingReceived && !fresh
+                && method.isIdempotent && body?.isReplayable != false
+            {
+                fresh = true
+            }
+        }
+    }
+
+    /// The request's head: `fields` (the session's and the request's), `Host`, the client's
+    /// defaults, and the framing of `body`; whether the body goes chunked.
+    private func head(_ method: HTTPRequest.Method, _ url: ClientURL, fields: HTTPFields, body: ClientRequestBody?) throws -> (ByteBuffer, chunked: Bool) {
+        var request = HTTPRequest(method: method, scheme: nil, authority: url.authority, path: url.target)
+        var merged = fields
+        if merged[.userAgent] == nil { merged[.userAgent] = "swift-aiohttp" }
+        if merged[.accept] == nil { merged[.accept] = "*/*" }
+        if self.autoDecompress, merged[.acceptEncoding] == nil { merged[.acceptEncoding] = "gzip, deflate" }
+        if merged[.authorization] == nil, let user = url.user {
+            merged[.authorization] = try BasicAuth(login: user, password: url.password ?? "").headerValue
+        }
+        var chunked = false
+        if let body {
+            if merged[.contentType] == nil, let type = body.contentType { merged[.contentType] = type }
+            if let length = body.length {
+                merged[.contentLength] = String(length)
+            } else {
+                merged[.transferEncoding] = "chunked"
+                chunked = true
+            }
+        } else if method == .post || method == .put || method == .patch {
+            merged[.contentLength] = "0"
+        }
+        request.headerFields = merged
+        var buffer = ByteBuffer()
+        do {
+            try buffer.writeRequestHead(request)
+        } catch {
+            throw ClientRequestError("The request cannot be sent: \(error)")
+        }
+        return (buffer, chunked)
+    }
+}
+
+extension ClientSession {
+    /// A GET request; see ``request(_:_:params:headers:body:allowRedirects:maxRedirects:timeout:)``.
+    public func get(
+        _ url: String,
+        params: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        allowRedirects: Bool = true,
+        maxRedirects: Int? = nil,
+        timeout: ClientTimeout? = nil
+    ) async throws -> ClientResponse {
+        try await self.request(.get, url, params: params, headers: headers, allowRedirects: allowRedirects, maxRedirects: maxRedirects, timeout: timeout)
+    }
+
+    /// A HEAD request (redirects not followed unless asked, as aiohttp).
+    public func head(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], allowRedirects: Bool = false, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
+        try await self.request(.head, url, params: params, headers: headers, allowRedirects: allowRedirects, timeout: timeout)
+    }
+
+    /// An OPTIONS request.
+    public func options(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], allowRedirects: Bool = true, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
+        try await self.request(.options, url, params: params, headers: headers, allowRedirects: allowRedirects, timeout: timeout)
+    }
+
+    /// A POST request with `body`.
+    public func post(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], body: ClientRequestBody? = nil, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
+        try await self.request(.post, url, params: params, headers: headers, body: body, timeout: timeout)
+    }
+
+    /// A PUT request with `body`.
+    public func put(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], body: ClientRequestBody? = nil, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
+        try await self.request(.put, url, params: params, headers: headers, body: body, timeout: timeout)
+    }
+
+    /// A PATCH request with `body`.
+    public func patch(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], body: ClientRequestBody? = nil, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
+        try await self.request(.patch, url, params: params, headers: headers, body: body, timeout: timeout)
+    }
+
+    /// A DELETE request.
+    public func delete(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], body: ClientRequestBody? = nil, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
+        try await self.request(.delete, url, params: params, headers: headers, body: body, timeout: timeout)
+    }
+}
+
+/// Runs `body` with a new session and closes it afterwards, however `body` ends.
+@discardableResult
+public func withClientSession<Result: Sendable>(
+    baseURL: String? = nil,
+    headers: HTTPFields = [:],
+    timeout: ClientTimeout = ClientTimeout(),
+    connector: ClientConnector = ClientConnector(),
+    raiseForStatus: Bool = false,
+    autoDecompress: Bool = true,
+    maxRedirects: Int = 10,
+    _ body: (ClientSession) async throws -> Result
+) async throws -> Result {
+    let session = try ClientSession(
+        baseURL: baseURL,
+        headers: headers,
+        timeout: timeout,
+        connector: connector,
+        raiseForStatus: raiseForStatus,
+        autoDecompress: autoDecompress,
+        maxRedirects: maxRedirects
+    )
+    do {
+        let result = try await body(session)
+        await session.close()
+        return result
+    } catch {
+        await session.close()
+        throw error
+    }
+}
+
+extension HTTPRequest.Method {
+    /// Whether sending the request twice has the effect of sending it once (RFC 9110 §9.2.2).
+    var isIdempotent: Bool {
+        switch self {
+        case .get, .head, .options, .trace, .put, .delete: true
+        default: false
+        }
+    }
+}
