@@ -33,7 +33,7 @@ struct FetchOptions: ParsableArguments {
     @Option(help: "Credentials, user:password.")
     var auth: String?
 
-    @Option(name: .customLong("auth-type"), help: "How --auth is sent: basic.")
+    @Option(name: .customLong("auth-type"), help: "How --auth is sent: basic or digest.")
     var authType = "basic"
 
     @Option(name: .shortAndLong, help: "Write the body to FILE instead of standard output.")
@@ -68,6 +68,9 @@ struct FetchOptions: ParsableArguments {
 
     @Flag(name: .customLong("check-status"), help: "Exit 3, 4 or 5 for a 3xx, 4xx or 5xx final response.")
     var checkStatus = false
+
+    @Option(help: "Keep cookies in FILE between runs (read before the request, written after).")
+    var session: String?
 }
 
 /// Runs one request for a command and prints its answer; the exit status says how it went:
@@ -119,7 +122,11 @@ enum Fetch {
         }
         let connector = ClientConnector(tls: tls, resolve: resolve, pinnedFingerprint: pin)
         let timeout = ClientTimeout(total: options.timeout ?? 300)
-        try await withClientSession(timeout: timeout, connector: connector, maxRedirects: options.maxRedirects) { session in
+        // Cookies from addresses too: a command line is pointed at 127.0.0.1 as often as not.
+        let jar = CookieJar(unsafe: true)
+        if let file = options.session, FileManager.default.fileExists(atPath: file) { try jar.load(from: file) }
+        defer { if let file = options.session { try? jar.save(to: file) } }
+        try await withClientSession(timeout: timeout, connector: connector, cookieJar: jar, middlewares: request.middlewares, maxRedirects: options.maxRedirects) { session in
             if options.verbose {
                 FileHandle.standardError.write(Data("\(method.rawValue) \(request.url)\n".utf8))
                 for field in request.headers { FileHandle.standardError.write(Data("\(field.name): \(field.value)\n".utf8)) }
@@ -184,6 +191,7 @@ struct RequestItems {
     var query: [(String, String)] = []
     var headers = HTTPFields()
     var body: ClientRequestBody?
+    var middlewares: [ClientMiddleware] = []
 
     init(_ options: FetchOptions) throws {
         var url = options.url
@@ -210,9 +218,12 @@ struct RequestItems {
             try self.addHeader(String(header[..<colon]), String(header[header.index(after: colon)...]))
         }
         if let auth = options.auth {
-            guard options.authType == "basic" else { throw ValidationError("--auth-type \(options.authType) is not supported yet; use basic") }
             let (user, password) = auth.firstIndex(of: ":").map { (String(auth[..<$0]), String(auth[auth.index(after: $0)...])) } ?? (auth, "")
-            self.headers[.authorization] = try BasicAuth(login: user, password: password).headerValue
+            switch options.authType {
+            case "basic": self.middlewares.append(try BasicAuth(login: user, password: password).middleware)
+            case "digest": self.middlewares.append(DigestAuth(login: user, password: password).middleware)
+            default: throw ValidationError("--auth-type is basic or digest, got '\(options.authType)'")
+            }
         }
         if let data = options.data {
             self.body = .text(data, contentType: self.headers[.contentType] ?? "text/plain; charset=utf-8")

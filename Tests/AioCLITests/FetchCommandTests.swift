@@ -71,4 +71,28 @@ struct FetchCommandTests {
             #expect(refused.status == 1 && refused.error.contains("ClientConnectorSocketError"))
         }
     }
+
+    /// Digest auth against `aio serve`'s httpbin, which sets a cookie on its challenge and, with
+    /// `require-cookie`, refuses an answer without it; `--session` keeps cookies between runs.
+    @Test(.timeLimit(.minutes(2)))
+    func digestAuthAndSessions() async throws {
+        let server = try await ServeProcess.start()
+        for algorithm in ["MD5", "SHA-256", "SHA-512"] {
+            let result = try await self.aio([
+                "get", "--auth", "user:passwd", "--auth-type", "digest",
+                "\(server.url)/digest-auth/auth/user/passwd/\(algorithm)?require-cookie=1",
+            ])
+            #expect(result.status == 0 && result.output.contains("\"authenticated\": true"), "\(algorithm): \(result.output)\(result.error)")
+        }
+        let wrong = try await self.aio(["get", "--check-status", "--auth", "user:nope", "--auth-type", "digest", "\(server.url)/digest-auth/auth/user/passwd"])
+        #expect(wrong.status == 4)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("aio-session-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        _ = try await self.aio(["get", "--session", file, "\(server.url)/cookies/set?kept=yes"])
+        let shown = try await self.aio(["get", "--session", file, "\(server.url)/cookies"])
+        #expect(shown.output.contains("\"kept\": \"yes\""), "\(shown.output)")
+        server.process.send(SIGTERM)
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
+    }
 }

@@ -24,6 +24,13 @@ func withServedApp<Result: Sendable>(
     }
 }
 
+/// Runs `body` with the base URL of a live server for the frozen `app`.
+func withTestServerURL<Result: Sendable>(_ app: Application, _ body: (String) async throws -> Result) async throws -> Result {
+    try await withTestServer(responder: try ApplicationResponder(app)) { server in
+        try await body("http://127.0.0.1:\(server.port)")
+    }
+}
+
 struct Echo: Codable, Equatable {
     var method: String
     var path: String

@@ -33,6 +33,7 @@ public final class ClientResponse: Sendable {
     public let history: [ClientResponse]
 
     let body: ResponseBodyStream
+    private let target: ClientURL
     private let decodes: Bool
     private let state = Mutex(BodyState.unread)
 
@@ -47,6 +48,7 @@ public final class ClientResponse: Sendable {
         self.version = head.version
         self.headers = head.response.headerFields
         self.url = url.string
+        self.target = url
         self.fragment = url.fragment
         self.method = method
         self.history = history
@@ -56,6 +58,12 @@ public final class ClientResponse: Sendable {
 
     deinit {
         self.body.cancel()
+    }
+
+    /// The cookies this response sets (its `Set-Cookie` fields, read as the jar reads them).
+    public var cookies: [ClientCookie] {
+        let now = Date().timeIntervalSince1970
+        return self.headers[values: .setCookie].compactMap { ClientCookie.parse($0, from: self.target, now: now, unsafe: true) }
     }
 
     /// The status's reason phrase.

@@ -5,7 +5,7 @@ import NIOCore
 /// Makes HTTP requests, as aiohttp's `ClientSession`: a pool of keep-alive connections shared
 /// by every request of the session, default header fields, timeouts, redirects. `Sendable`:
 /// share one session between many tasks, and close it when done (or use
-/// ``withClientSession(baseURL:headers:timeout:connector:raiseForStatus:autoDecompress:maxRedirects:_:)``).
+/// ``withClientSession(baseURL:headers:timeout:connector:cookieJar:middlewares:raiseForStatus:autoDecompress:maxRedirects:_:)``).
 ///
 /// ```swift
 /// try await withClientSession(baseURL: "http://127.0.0.1:8080") { session in
@@ -26,6 +26,10 @@ public final class ClientSession: Sendable {
     public let autoDecompress: Bool
     /// The default limit on redirects followed.
     public let maxRedirects: Int
+    /// Where cookies are kept between requests; nil keeps none (as a ``DummyCookieJar``).
+    public let cookieJar: (any AbstractCookieJar)?
+    /// The middlewares every request goes through, outermost first.
+    public let middlewares: [ClientMiddleware]
 
     private let base: ClientURL?
     let pool: ConnectionPool
@@ -37,6 +41,9 @@ public final class ClientSession: Sendable {
     ///   - headers: sent with every request.
     ///   - timeout: aiohttp's defaults: 300 s in total, 30 s to connect a socket.
     ///   - connector: the pool's limits, TLS, host overrides and event loops.
+    ///   - cookieJar: where cookies set by responses are kept and sent from (a ``CookieJar`` by
+    ///     default; nil or ``DummyCookieJar`` to keep none).
+    ///   - middlewares: run around every request, redirects and retries included.
     ///   - raiseForStatus: throw for a 4xx or 5xx instead of returning the response.
     ///   - autoDecompress: decode gzip and deflate bodies.
     ///   - maxRedirects: the most redirects followed; one more is ``TooManyRedirects`` (10;
@@ -50,6 +57,8 @@ public final class ClientSession: Sendable {
         headers: HTTPFields = [:],
         timeout: ClientTimeout = ClientTimeout(),
         connector: ClientConnector = ClientConnector(),
+        cookieJar: (any AbstractCookieJar)? = CookieJar(),
+        middlewares: [ClientMiddleware] = [],
         raiseForStatus: Bool = false,
         autoDecompress: Bool = true,
         maxRedirects: Int = 10,
@@ -64,6 +73,8 @@ public final class ClientSession: Sendable {
         self.raiseForStatus = raiseForStatus
         self.autoDecompress = autoDecompress
         self.maxRedirects = maxRedirects
+        self.cookieJar = cookieJar
+        self.middlewares = middlewares
         let parser = HTTPParserConfiguration(
             maxStartLineLength: maxLineSize,
             maxFieldLineLength: maxLineSize,
@@ -88,6 +99,7 @@ public final class ClientSession: Sendable {
     ///   - allowRedirects: follow 301, 302, 303, 307 and 308 answers.
     ///   - maxRedirects: this request's limit instead of the session's.
     ///   - timeout: this request's timeouts instead of the session's.
+    ///   - middlewares: this request's middlewares instead of the session's.
     /// - Throws: a ``ClientError``: ``InvalidURL``, a ``ClientConnectionError``, a
     ///   ``ClientTimeoutError``, ``TooManyRedirects``, ``ClientResponseStatusError`` when the
     ///   session raises for status.
@@ -99,7 +111,8 @@ public final class ClientSession: Sendable {
         body: ClientRequestBody? = nil,
         allowRedirects: Bool = true,
         maxRedirects: Int? = nil,
-        timeout: ClientTimeout? = nil
+        timeout: ClientTimeout? = nil,
+        middlewares: [ClientMiddleware]? = nil
     ) async throws -> ClientResponse {
         let timeout = timeout ?? self.timeout
         let deadline = timeout.total.map { (at: NIODeadline.now() + .seconds(clamping: $0), seconds: $0) }
@@ -112,8 +125,27 @@ public final class ClientSession: Sendable {
         for name in Set(headers.map(\.name)) { fields[values: name] = headers[values: name] }
         var history: [ClientResponse] = []
         let limit = maxRedirects ?? self.maxRedirects
+        let firstOrigin = target.origin
+        let send = ClientMiddleware.chain(middlewares ?? self.middlewares) { request in
+            var fields = request.headers
+            if let cookies = self.cookieHeader(for: request.target) {
+                // The caller's own `Cookie` first, then the jar's.
+                fields[.cookie] = fields[.cookie].map { "\($0); \(cookies)" } ?? cookies
+            }
+            let response = try await self.send(
+                request.method, request.target, fields: fields, body: request.body,
+                timeout: timeout, deadline: deadline, history: request.history
+            )
+            let setCookie = response.headers[values: .setCookie]
+            if !setCookie.isEmpty { self.storeCookies(setCookie, from: request.target) }
+            return response
+        }
         while true {
-            let response = try await self.send(method, target, fields: fields, body: body, timeout: timeout, deadline: deadline, history: history)
+            let request = ClientRequest(
+                method: method, headers: fields, body: body,
+                isCrossOrigin: target.origin != firstOrigin, target: target, history: history
+            )
+            let response = try await send(request)
             guard allowRedirects, [301, 302, 303, 307, 308].contains(response.status.code),
                 let location = response.headers[.location]
             else {
@@ -144,6 +176,20 @@ public final class ClientSession: Sendable {
             }
             target = next
         }
+    }
+
+    /// The jar's `Cookie` value for `url`.
+    private func cookieHeader(for url: ClientURL) -> String? {
+        guard let jar = self.cookieJar else { return nil }
+        if let jar = jar as? CookieJar { return jar.cookieHeader(for: url) }
+        return jar.cookieHeader(for: url.string)
+    }
+
+    /// Keeps the cookies a response from `url` set: a redirect's apply to the next hop.
+    private func storeCookies(_ values: [String], from url: ClientURL) {
+        guard let jar = self.cookieJar else { return }
+        if let jar = jar as? CookieJar { return jar.update(setCookie: values, from: url) }
+        jar.update(setCookie: values, from: url.string)
     }
 
     /// One exchange, with one retry on a new connection when a reused one turns out closed
@@ -230,7 +276,7 @@ public final class ClientSession: Sendable {
 }
 
 extension ClientSession {
-    /// A GET request; see ``request(_:_:params:headers:body:allowRedirects:maxRedirects:timeout:)``.
+    /// A GET request; see ``request(_:_:params:headers:body:allowRedirects:maxRedirects:timeout:middlewares:)``.
     public func get(
         _ url: String,
         params: [(String, String)] = [],
@@ -280,6 +326,8 @@ public func withClientSession<Result: Sendable>(
     headers: HTTPFields = [:],
     timeout: ClientTimeout = ClientTimeout(),
     connector: ClientConnector = ClientConnector(),
+    cookieJar: (any AbstractCookieJar)? = CookieJar(),
+    middlewares: [ClientMiddleware] = [],
     raiseForStatus: Bool = false,
     autoDecompress: Bool = true,
     maxRedirects: Int = 10,
@@ -290,6 +338,8 @@ public func withClientSession<Result: Sendable>(
         headers: headers,
         timeout: timeout,
         connector: connector,
+        cookieJar: cookieJar,
+        middlewares: middlewares,
         raiseForStatus: raiseForStatus,
         autoDecompress: autoDecompress,
         maxRedirects: maxRedirects

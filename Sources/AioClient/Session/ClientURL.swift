@@ -24,6 +24,10 @@ struct ClientURL: Sendable, Hashable, CustomStringConvertible {
     let string: String
 
     var isSecure: Bool { self.scheme == "https" }
+    /// The path, percent-encoded, without the query.
+    var path: String { self.target.firstIndex(of: "?").map { String(self.target[..<$0]) } ?? self.target }
+    /// Whether the host is an IPv4 or IPv6 address rather than a name.
+    var isIPAddress: Bool { self.host.contains(":") || self.host.allSatisfy { $0.isASCIIDigit || $0 == "." } }
     var description: String { self.string }
     /// Scheme, host and port: what a cookie, credentials and a redirect's origin check compare.
     var origin: String { "\(self.scheme)://\(self.authority)" }

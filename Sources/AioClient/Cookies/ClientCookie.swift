@@ -1,0 +1,120 @@
+import AioWire
+
+/// A cookie a server set (RFC 6265 §5.2), with what the jar decided about it: its domain and
+/// whether it is for that host only, its path, and when it expires.
+public struct ClientCookie: Sendable, Hashable, Codable {
+    /// The name.
+    public var name: String
+    /// The value, as the server sent it.
+    public var value: String
+    /// The host (host-only) or domain it is sent to, lowercased, without a leading dot.
+    public var domain: String
+    /// Whether it goes to `domain` exactly, not to its subdomains (no `Domain` attribute).
+    public var hostOnly: Bool
+    /// The path it is sent under.
+    public var path: String
+    /// Sent over HTTPS only.
+    public var secure: Bool
+    /// Not for scripts (kept; a client sends it as any other).
+    public var httpOnly: Bool
+    /// `SameSite` as the server sent it (`Lax`, `Strict`, `None`), if it did.
+    public var sameSite: String?
+    /// When it expires, in seconds since 1970; nil for a session cookie.
+    public var expires: Double?
+    /// When it was first stored, in seconds since 1970: older cookies go first among equals.
+    public var created: Double
+
+    /// Whether it has expired at `now` (seconds since 1970).
+    func isExpired(at now: Double) -> Bool {
+        self.expires.map { $0 <= now } ?? false
+    }
+
+    /// Parses a `Set-Cookie` value received from `url` at `now`, as RFC 6265 §5.2 and §5.3 say;
+    /// nil when the cookie must be ignored (no name-value pair, a `Domain` the host is not in).
+    static func parse(_ header: String, from url: ClientURL, now: Double, unsafe: Bool) -> ClientCookie? {
+        var parts = header.split(separator: ";", omittingEmptySubsequences: false)[...]
+        guard let pair = parts.popFirst(), let equals = pair.firstIndex(of: "=") else { return nil }
+        let name = pair[..<equals].trimmingSpaces
+        let value = pair[pair.index(after: equals)...].trimmingSpaces
+        guard !name.isEmpty, !name.contains(where: { $0.isNewline }), !value.contains(where: { $0.isNewline }) else { return nil }
+        var cookie = ClientCookie(
+            name: name, value: value, domain: url.host, hostOnly: true, path: Self.defaultPath(url),
+            secure: false, httpOnly: false, sameSite: nil, expires: nil, created: now
+        )
+        var maxAge: Double?
+        var expires: Double?
+        var domain: String?
+        for attribute in parts {
+            let equals = attribute.firstIndex(of: "=")
+            let key = attribute[..<(equals ?? attribute.endIndex)].trimmingSpaces.lowercased()
+            let text = equals.map { attribute[attribute.index(after: $0)...].trimmingSpaces } ?? ""
+            switch key {
+            case "expires":
+                if let date = CookieDate.parse(text) { expires = date }
+            case "max-age":
+                // `-`? DIGIT+: anything else is ignored; zero or less expires at once.
+                let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+                if !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) {
+                    let seconds = Double(text) ?? 0
+                    maxAge = seconds <= 0 ? -Double.greatestFiniteMagnitude : seconds
+                }
+            case "domain":
+                var name = text.lowercased()
+                if name.hasPrefix(".") { name.removeFirst() }
+                if !name.isEmpty { domain = name }
+            case "path":
+                if text.hasPrefix("/") { cookie.path = text }
+            case "secure":
+                cookie.secure = true
+            case "httponly":
+                cookie.httpOnly = true
+            case "samesite":
+                cookie.sameSite = text
+            default:
+                break
+            }
+        }
+        if let maxAge {
+            cookie.expires = maxAge < 0 ? 0 : now + maxAge
+        } else {
+            cookie.expires = expires
+        }
+        if let domain {
+            // A cookie for a domain the host is not in is refused; an IP address host can only
+            // name itself (§5.3 step 6; public suffixes are not checked, as aiohttp).
+            guard Self.domainMatches(url.host, domain) else { return nil }
+            if url.host != domain {
+                cookie.domain = domain
+                cookie.hostOnly = false
+            }
+        }
+        guard unsafe || !url.isIPAddress else { return nil }
+        // A page without TLS cannot set a Secure cookie (RFC 6265bis §5.7, as browsers do).
+        if cookie.secure, !url.isSecure { return nil }
+        return cookie
+    }
+
+    /// RFC 6265 §5.1.3: `host` is `domain`, or ends with `.domain` and is not an IP address.
+    static func domainMatches(_ host: String, _ domain: String) -> Bool {
+        if host == domain { return true }
+        guard host.hasSuffix("." + domain) else { return false }
+        return !host.contains(":") && !host.allSatisfy { $0.isASCIIDigit || $0 == "." }
+    }
+
+    /// RFC 6265 §5.1.4: `requestPath` is `path`, or continues it at a `/`.
+    static func pathMatches(_ requestPath: String, _ path: String) -> Bool {
+        guard requestPath.hasPrefix(path) else { return false }
+        return requestPath.count == path.count || path.hasSuffix("/") || requestPath.dropFirst(path.count).first == "/"
+    }
+
+    /// RFC 6265 §5.1.4: the request path up to its last `/`, or `/`.
+    private static func defaultPath(_ url: ClientURL) -> String {
+        let path = url.path
+        guard path.hasPrefix("/"), let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { self >= "0" && self <= "9" }
+}
