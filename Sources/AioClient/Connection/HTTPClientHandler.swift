@@ -36,7 +36,6 @@ final class Exchange: @unchecked Sendable {
     /// Whether the head has been handed over.
     var started = false
     var readTimer: Scheduled<Void>?
-    var totalTimer: Scheduled<Void>?
 
     init(
         method: HTTPRequest.Method,
@@ -78,6 +77,9 @@ final class HTTPClientHandler: ChannelDuplexHandler {
     private var isClosed = false
     /// The error that closed the connection, for the exchange it ends.
     private var failure: (any Error)?
+    /// The timer for the exchanges' total deadlines, and when it fires.
+    private var deadlineTimer: Scheduled<Void>?
+    private var deadlineTimerAt: NIODeadline?
 
     init(configuration: HTTPParserConfiguration) {
         self.parser = HTTPResponseParser(configuration: configuration)
@@ -102,12 +104,7 @@ final class HTTPClientHandler: ChannelDuplexHandler {
         }
         self.exchange = exchange
         self.parser.expectResponse(to: exchange.method)
-        if let deadline = exchange.totalDeadline {
-            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            exchange.totalTimer = context.eventLoop.scheduleTask(deadline: deadline.at) {
-                handler.value.abort(exchange, TotalTimeoutError(url: exchange.url, seconds: deadline.seconds))
-            }
-        }
+        if let deadline = exchange.totalDeadline { self.armDeadlineTimer(for: deadline.at, context: context) }
         guard let body else {
             context.writeAndFlush(self.wrapOutboundOut(head), promise: nil)
             if !streamed { self.requestFinished(exchange) }
@@ -205,6 +202,8 @@ final class HTTPClientHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         self.isClosed = true
+        self.deadlineTimer?.cancel()
+        self.deadlineTimer = nil
         if let exchange = self.exchange {
             if exchange.head != nil, self.failure == nil {
                 // A body delimited by the close ends here; anything else cut short is an error.
@@ -260,7 +259,6 @@ final class HTTPClientHandler: ChannelDuplexHandler {
     private func complete(_ exchange: Exchange, context: ChannelHandlerContext) {
         self.exchange = nil
         exchange.readTimer?.cancel()
-        exchange.totalTimer?.cancel()
         let reusable = exchange.head?.keepAlive == true && self.buffer.readableBytes == 0 && !self.isClosed
         if reusable, exchange.requestSent {
             self.onIdle?(true)
@@ -285,7 +283,6 @@ final class HTTPClientHandler: ChannelDuplexHandler {
         guard self.exchange === exchange else { return }
         self.exchange = nil
         exchange.readTimer?.cancel()
-        exchange.totalTimer?.cancel()
         if exchange.started {
             let failure: any Error = error is any ClientError ? error : ClientPayloadError("the body was cut short", underlying: error)
             exchange.body?.finish(failure)
@@ -306,6 +303,29 @@ final class HTTPClientHandler: ChannelDuplexHandler {
         case NIOSSLError.uncleanShutdown:
             return ServerDisconnectedError("The server closed the TLS connection without close_notify", nothingReceived: !exchange.receivedAny)
         default: return ClientConnectionResetError(underlying: error)
+        }
+    }
+
+    /// Arms the connection's one deadline timer for `deadline` unless it fires earlier already.
+    /// Not cancelled when an exchange ends: when it fires it checks the exchange then current,
+    /// and re-arms for a later deadline. Scheduling and cancelling a timer per request would cost
+    /// more than the request's own work in the handler.
+    private func armDeadlineTimer(for deadline: NIODeadline, context: ChannelHandlerContext) {
+        if let armed = self.deadlineTimerAt, armed <= deadline { return }
+        self.deadlineTimer?.cancel()
+        self.deadlineTimerAt = deadline
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.deadlineTimer = context.eventLoop.scheduleTask(deadline: deadline) { handler.value.deadlineTimerFired() }
+    }
+
+    private func deadlineTimerFired() {
+        self.deadlineTimer = nil
+        self.deadlineTimerAt = nil
+        guard let exchange = self.exchange, let deadline = exchange.totalDeadline, let context else { return }
+        if deadline.at <= .now() {
+            self.abort(exchange, TotalTimeoutError(url: exchange.url, seconds: deadline.seconds))
+        } else {
+            self.armDeadlineTimer(for: deadline.at, context: context)
         }
     }
 

@@ -89,6 +89,7 @@ public final class CookieJar: AbstractCookieJar {
     }
 
     func cookieHeader(for url: ClientURL) -> String? {
+        guard self.cookies.withLock({ !$0.isEmpty }) else { return nil }
         let matching = self.cookies(for: url)
         guard !matching.isEmpty else { return nil }
         return matching.map { "\($0.name)=\($0.value)" }.joined(separator: "; ")

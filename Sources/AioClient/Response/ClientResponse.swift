@@ -116,14 +116,25 @@ public final class ClientResponse: Sendable {
         }
         if let started { return started }
         var iterator = Content.AsyncIterator(response: self)
-        var whole = ByteBuffer()
+        // A body that came in one piece is returned as it is; a longer one is gathered into a
+        // buffer sized from `Content-Length` when the body is not decoded.
+        var gathered: ByteBuffer?
         while var piece = try await iterator.next() {
-            guard whole.readableBytes + piece.readableBytes <= maxBytes else {
+            let size = (gathered?.readableBytes ?? 0) + piece.readableBytes
+            guard size <= maxBytes else {
                 self.body.cancel()
                 throw ClientPayloadError("the body is larger than \(maxBytes) bytes")
             }
-            whole.writeBuffer(&piece)
+            if gathered == nil {
+                gathered = piece
+            } else {
+                if !self.decodes, let length = self.contentLength, length > size {
+                    gathered!.reserveCapacity(minimumWritableBytes: length - gathered!.readableBytes)
+                }
+                gathered!.writeBuffer(&piece)
+            }
         }
+        let whole = gathered ?? ByteBuffer()
         self.state.withLock { $0 = .read(whole) }
         return whole
     }

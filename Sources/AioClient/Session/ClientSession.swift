@@ -244,38 +244,72 @@ public final class ClientSession: Sendable {
     /// The request's head: `fields` (the session's and the request's), `Host`, the client's
     /// defaults, and the framing of `body`; whether the body goes chunked.
     private func head(_ method: HTTPRequest.Method, _ url: ClientURL, fields: HTTPFields, body: ClientRequestBody?) throws -> (ByteBuffer, chunked: Bool) {
-        var request = HTTPRequest(method: method, scheme: nil, authority: url.authority, path: url.target)
-        var merged = fields
-        if merged[.userAgent] == nil { merged[.userAgent] = "swift-aiohttp" }
-        if merged[.accept] == nil { merged[.accept] = "*/*" }
-        if self.autoDecompress, merged[.acceptEncoding] == nil { merged[.acceptEncoding] = "gzip, deflate" }
-        if merged[.authorization] == nil, let user = url.user {
-            merged[.authorization] = try BasicAuth(login: user, password: url.password ?? "").headerValue
+        // One pass over the caller's fields; the client's own are written after them, without
+        // building a new `HTTPFields` (each assignment by name walks the fields again).
+        var given = GivenFields()
+        for index in fields.indices { given.note(fields[index].name) }
+        var fields = fields
+        if given.framing {
+            fields[values: .contentLength] = []
+            fields[values: .transferEncoding] = []
+        }
+        var extra: [HTTPField] = []
+        extra.reserveCapacity(6)
+        if !given.userAgent { extra.append(Self.userAgent) }
+        if !given.accept { extra.append(Self.accept) }
+        if self.autoDecompress, !given.acceptEncoding { extra.append(Self.acceptEncoding) }
+        if !given.authorization, let user = url.user {
+            extra.append(HTTPField(name: .authorization, value: try BasicAuth(login: user, password: url.password ?? "").headerValue))
         }
         var chunked = false
         if let body {
-            if merged[.contentType] == nil, let type = body.contentType { merged[.contentType] = type }
+            if !given.contentType, let type = body.contentType { extra.append(HTTPField(name: .contentType, value: type)) }
             if let length = body.length {
-                merged[.contentLength] = String(length)
+                extra.append(HTTPField(name: .contentLength, value: String(length)))
             } else {
-                merged[.transferEncoding] = "chunked"
+                extra.append(Self.chunked)
                 chunked = true
             }
         } else if method == .post || method == .put || method == .patch {
-            merged[.contentLength] = "0"
+            extra.append(Self.emptyLength)
         }
-        request.headerFields = merged
         var buffer = ByteBuffer()
-        do {
-            try buffer.writeRequestHead(request)
-        } catch {
-            throw ClientRequestError("The request cannot be sent: \(error)")
-        }
+        // The target and authority come from a parsed `ClientURL`: nothing in them ends a line.
+        buffer.writeRequestHead(method: method, target: url.target, authority: url.authority, fields: fields, extraFields: extra)
         return (buffer, chunked)
     }
 }
 
 extension ClientSession {
+    private static let userAgent = HTTPField(name: .userAgent, value: "swift-aiohttp")
+    private static let accept = HTTPField(name: .accept, value: "*/*")
+    private static let acceptEncoding = HTTPField(name: .acceptEncoding, value: "gzip, deflate")
+    private static let chunked = HTTPField(name: .transferEncoding, value: "chunked")
+    private static let emptyLength = HTTPField(name: .contentLength, value: "0")
+
+    /// Which of the fields the client adds the caller gave already.
+    private struct GivenFields {
+        var userAgent = false
+        var accept = false
+        var acceptEncoding = false
+        var authorization = false
+        var contentType = false
+        /// `Content-Length` or `Transfer-Encoding`: the body's framing replaces them.
+        var framing = false
+
+        mutating func note(_ name: HTTPField.Name) {
+            switch name {
+            case .userAgent: self.userAgent = true
+            case .accept: self.accept = true
+            case .acceptEncoding: self.acceptEncoding = true
+            case .authorization: self.authorization = true
+            case .contentType: self.contentType = true
+            case .contentLength, .transferEncoding: self.framing = true
+            default: break
+            }
+        }
+    }
+
     /// A GET request; see ``request(_:_:params:headers:body:allowRedirects:maxRedirects:timeout:middlewares:)``.
     public func get(
         _ url: String,

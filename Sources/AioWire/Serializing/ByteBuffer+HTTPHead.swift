@@ -39,20 +39,56 @@ extension ByteBuffer {
             throw HeaderInjectionError(part: "request-target", value: "", index: 0)
         }
 
-        let start = self.writerIndex
-        self.writeString(request.method.rawValue)
-        self.writeInteger(HTTPByte.sp)
-        self.writeString(target)
-        self.writeInteger(HTTPByte.sp)
-        self.writeVersion(version)
-        self.writeStaticString("\r\n")
-        if let authority {
-            self.writeStaticString("Host: ")
-            self.writeString(authority)
-            self.writeStaticString("\r\n")
+        return self.writeRequestHead(method: request.method, target: target, authority: authority, fields: request.headerFields, version: version)
+    }
+
+    /// Writes a request head from its parts: `fields`, then `extraFields` (a client's own
+    /// defaults, added without building a new `HTTPFields`). `target` and `authority` are not
+    /// checked: the caller made them, or checked them as ``writeRequestHead(_:version:absoluteForm:)``
+    /// does.
+    @discardableResult
+    package mutating func writeRequestHead(
+        method: HTTPRequest.Method,
+        target: String,
+        authority: String?,
+        fields: HTTPFields,
+        extraFields: [HTTPField] = [],
+        version: HTTPVersion = .http1_1
+    ) -> Int {
+        // One reservation and one pass, as for a response head: each `ByteBuffer` write costs
+        // checks worth more than a short field.
+        let method = method.rawValue
+        let count = fields.count
+        var room = method.utf8.count + target.utf8.count + 12 + (authority.map { $0.utf8.count + 8 } ?? 0) + 2
+        for index in 0..<count {
+            let field = fields[index]
+            room += field.name.rawName.utf8.count + field.withUnsafeBytesOfValue { $0.count } + 4
         }
-        self.writeFieldSection(request.headerFields)
-        return self.writerIndex - start
+        for field in extraFields {
+            room += field.name.rawName.utf8.count + field.withUnsafeBytesOfValue { $0.count } + 4
+        }
+        return self.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { raw in
+            var out = RawWriter(base: raw.baseAddress!)
+            out.append(string: method)
+            out.append(byte: HTTPByte.sp)
+            out.append(string: target)
+            out.append(byte: HTTPByte.sp)
+            out.append(version: version)
+            out.append("\r\n")
+            if let authority {
+                out.append("Host: ")
+                out.append(string: authority)
+                out.append("\r\n")
+            }
+            for index in 0..<count {
+                out.append(field: fields[index])
+            }
+            for field in extraFields {
+                out.append(field: field)
+            }
+            out.append("\r\n")
+            return out.count
+        }
     }
 
     /// Writes `status-line`, the header fields and the empty line; an empty reason phrase is
@@ -162,30 +198,15 @@ extension ByteBuffer {
         self.writeStaticString("\r\n")
     }
 
-    private mutating func writeVersion(_ version: HTTPVersion) {
-        self.writeStaticString("HTTP/")
-        self.writeInteger(UInt8(truncatingIfNeeded: 0x30 + version.major))
-        self.writeInteger(UInt8(ascii: "."))
-        self.writeInteger(UInt8(truncatingIfNeeded: 0x30 + version.minor))
-    }
-
     /// Throws unless every UTF-8 byte of `value` passes `allowed`.
     private static func check(
         _ value: String,
         part: String,
         allowed: (UInt8) -> Bool
     ) throws(HeaderInjectionError) {
-        var index = 0
-        for byte in value.utf8 {
-            guard allowed(byte) else {
-                throw HeaderInjectionError(
-                    part: part,
-                    value: value.withContiguousUTF8 { FieldSectionParser.printable($0) },
-                    index: index
-                )
-            }
-            index += 1
-        }
+        // Read from the contiguous bytes: through the UTF-8 view, ~20 instructions a byte.
+        guard let index = value.withContiguousUTF8({ $0.firstIndex { !allowed($0) } }) else { return }
+        throw HeaderInjectionError(part: part, value: value.withContiguousUTF8 { FieldSectionParser.printable($0) }, index: index)
     }
 }
 

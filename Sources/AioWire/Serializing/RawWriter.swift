@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// Appends bytes at a raw pointer; the caller reserved the room.
 struct RawWriter {
     let base: UnsafeMutableRawPointer
@@ -30,12 +32,26 @@ struct RawWriter {
         string.withContiguousUTF8 { self.append(bytes: $0) }
     }
 
-    /// `HTTP/x.y code reason` and CRLF.
-    mutating func appendStatusLine(code: Int, reason: String, version: HTTPVersion) {
+    /// `name: value` and CRLF.
+    @inline(__always)
+    mutating func append(field: HTTPField) {
+        self.append(string: field.name.rawName)
+        self.append(": ")
+        field.withUnsafeBytesOfValue { self.append(bytes: UnsafeRawBufferPointer($0)) }
+        self.append("\r\n")
+    }
+
+    /// `HTTP/x.y`.
+    mutating func append(version: HTTPVersion) {
         self.append("HTTP/")
         self.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.major))
         self.append(byte: UInt8(ascii: "."))
         self.append(byte: UInt8(truncatingIfNeeded: 0x30 + version.minor))
+    }
+
+    /// `HTTP/x.y code reason` and CRLF.
+    mutating func appendStatusLine(code: Int, reason: String, version: HTTPVersion) {
+        self.append(version: version)
         self.append(byte: HTTPByte.sp)
         self.append(byte: UInt8(truncatingIfNeeded: 0x30 + code / 100))
         self.append(byte: UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))

@@ -1,5 +1,6 @@
 import AioHTTP
 import AsyncHTTPClient
+import Dispatch
 import Foundation
 import NIOCore
 import NIOPosix
@@ -11,7 +12,22 @@ import NIOPosix
 /// event loop.
 @main
 enum ClientLoad {
-    static func main() async throws {
+    /// Runs in a task while the main thread waits on a semaphore: valgrind (to count a client's
+    /// instructions per request) cannot run a process whose main thread parks in libdispatch.
+    static func main() {
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do {
+                try await self.load()
+            } catch {
+                fatalError("\(error)")
+            }
+            done.signal()
+        }
+        done.wait()
+    }
+
+    static func load() async throws {
         let arguments = CommandLine.arguments
         let client = arguments[1]
         let url = arguments[2]
