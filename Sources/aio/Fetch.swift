@@ -54,6 +54,9 @@ struct FetchOptions: ParsableArguments {
     @Flag(name: .customLong("no-follow"), help: "Do not follow redirects: a redirect is the final response.")
     var noFollow = false
 
+    @Option(help: "Send the request through this HTTP proxy (http://[user:password@]host:port).")
+    var proxy: String?
+
     @Option(help: "Trust the certificates of this PEM bundle too.")
     var cacert: String?
 
@@ -126,7 +129,7 @@ enum Fetch {
         let jar = CookieJar(unsafe: true)
         if let file = options.session, FileManager.default.fileExists(atPath: file) { try jar.load(from: file) }
         defer { if let file = options.session { try? jar.save(to: file) } }
-        try await withClientSession(timeout: timeout, connector: connector, cookieJar: jar, middlewares: request.middlewares, maxRedirects: options.maxRedirects) { session in
+        try await withClientSession(timeout: timeout, connector: connector, cookieJar: jar, middlewares: request.middlewares, proxy: options.proxy, maxRedirects: options.maxRedirects) { session in
             if options.verbose {
                 FileHandle.standardError.write(Data("\(method.rawValue) \(request.url)\n".utf8))
                 for field in request.headers { FileHandle.standardError.write(Data("\(field.name): \(field.value)\n".utf8)) }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import NIOTLS
+import Synchronization
 
 /// One HTTP/1.1 connection of the pool: a channel with an ``HTTPClientHandler``, one exchange
 /// at a time.
@@ -19,8 +20,10 @@ final class ClientConnection: Sendable {
         self.handler = handler
     }
 
-    /// Opens a connection for `key`, TLS handshake (and pin check) included, within `timeout`
-    /// seconds; `onIdle` is called on its event loop each time it can take another request
+    /// Opens a connection for `key` within `timeout` seconds: the socket (to the proxy when
+    /// the key has one), TLS to the proxy when it is `https://`, the `CONNECT` tunnel for an
+    /// `https://` target behind a proxy, then TLS to the target (and the pin check).
+    /// `onIdle` is called on its event loop each time the connection can take another request
     /// (true) and once when it is gone (false).
     static func connect(
         _ key: PoolKey,
@@ -31,57 +34,57 @@ final class ClientConnection: Sendable {
         onIdle: @escaping @Sendable (ClientConnection, Bool) -> Void
     ) async throws -> ClientConnection {
         let eventLoop = connector.eventLoopGroup.next()
-        let handshake = eventLoop.makePromise(of: Void.self)
         var bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
         if let timeout { bootstrap = bootstrap.connectTimeout(.seconds(clamping: timeout)) }
         let started = NIODeadline.now()
-        let isAddress = key.host.contains(":") || key.host.allSatisfy { $0.isNumber || $0 == "." }
+        let (firstHost, firstPort) = key.proxy.map { ($0.url.host, $0.url.port) } ?? (key.host, key.port)
         let channel: any Channel
         do {
             channel = try await bootstrap.channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : key.host)
-                        try channel.pipeline.syncOperations.addHandler(tls)
-                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatcher(handshake))
-                    }
                     try channel.pipeline.syncOperations.addHandler(HTTPClientHandler(configuration: parser))
                 }
-            }.connect(host: connector.address(for: key.host, port: key.port), port: key.port).get()
+            }.connect(host: connector.address(for: firstHost, port: firstPort), port: firstPort).get()
         } catch {
-            handshake.fail(error)
             throw Self.connectFailure(error, key: key, timeout: timeout)
         }
-        if sslContext == nil {
-            handshake.succeed(())
-        } else {
-            // The handshake shares the connect's time budget, and a cancelled task stops it.
+        let expired = Mutex(false)
+        do {
+            // Every step shares the connect's time budget; a cancelled task stops them.
             let left = timeout.map { max(0, $0 - Double((NIODeadline.now() - started).nanoseconds) / 1e9) }
             let timer = left.map { left in
                 channel.eventLoop.scheduleTask(in: .seconds(clamping: left)) {
-                    handshake.fail(ChannelError.connectTimeout(.seconds(clamping: timeout ?? 0)))
+                    expired.withLock { $0 = true }
                     channel.close(promise: nil)
                 }
             }
-            do {
-                try await withTaskCancellationHandler {
-                    try await handshake.futureResult.get()
-                } onCancel: {
-                    channel.close(promise: nil)
+            defer { timer?.cancel() }
+            try await withTaskCancellationHandler {
+                if let proxy = key.proxy, proxy.url.isSecure, let sslContext {
+                    try await Self.startTLS(on: channel, context: sslContext, serverName: proxy.url.host)
                 }
-                timer?.cancel()
-                if let pin = connector.pinnedFingerprint {
-                    let certificate = try await channel.nioSSL_peerCertificate().get()
-                    let got = try certificate.map { Array(SHA256.hash(data: try $0.toDERBytes())) } ?? []
-                    guard got == pin else { throw FingerprintMismatch(expected: pin, got: got, host: key.host, port: key.port) }
+                if let proxy = key.proxy, key.isSecure {
+                    try await Self.openTunnel(on: channel, to: key, proxy: proxy)
                 }
-            } catch {
-                timer?.cancel()
+                if key.isSecure, let sslContext {
+                    try await Self.startTLS(on: channel, context: sslContext, serverName: key.host)
+                    if let pin = connector.pinnedFingerprint {
+                        let certificate = try await channel.pipeline.handler(type: NIOSSLClientHandler.self).flatMapThrowing {
+                            try $0.peerCertificate?.toDERBytes()
+                        }.get()
+                        let got = certificate.map { Array(SHA256.hash(data: $0)) } ?? []
+                        guard got == pin else { throw FingerprintMismatch(expected: pin, got: got, host: key.host, port: key.port) }
+                    }
+                }
+            } onCancel: {
                 channel.close(promise: nil)
-                if Task.isCancelled { throw CancellationError() }
-                throw Self.connectFailure(error, key: key, timeout: timeout)
             }
+        } catch {
+            channel.close(promise: nil)
+            if Task.isCancelled { throw CancellationError() }
+            if expired.withLock({ $0 }) { throw ConnectionTimeoutError(host: key.host, port: key.port, seconds: timeout ?? 0) }
+            throw Self.connectFailure(error, key: key, timeout: timeout)
         }
         let connection = try await channel.eventLoop.submit {
             // Closed already: the pool would never hear of it.
@@ -95,10 +98,53 @@ final class ClientConnection: Sendable {
         return connection
     }
 
+    /// Adds TLS in front of the HTTP handler (behind a proxy's TLS, if any) and waits for the
+    /// handshake.
+    private static func startTLS(on channel: any Channel, context: NIOSSLContext, serverName: String) async throws {
+        let isAddress = serverName.contains(":") || serverName.allSatisfy { $0.isASCIIDigit || $0 == "." }
+        let handshake = channel.eventLoop.makePromise(of: Void.self)
+        channel.eventLoop.execute {
+            do {
+                let http = try channel.pipeline.syncOperations.handler(type: HTTPClientHandler.self)
+                let tls = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : serverName)
+                try channel.pipeline.syncOperations.addHandlers([tls, TLSHandshakeWatcher(handshake)], position: .before(http))
+            } catch {
+                handshake.fail(error)
+            }
+        }
+        try await handshake.futureResult.get()
+    }
+
+    /// Asks the proxy for a tunnel to `key`'s host and port with `CONNECT`.
+    private static func openTunnel(on channel: any Channel, to key: PoolKey, proxy: ClientProxy) async throws {
+        let opened = channel.eventLoop.makePromise(of: Void.self)
+        let authority = key.host.contains(":") ? "[\(key.host)]:\(key.port)" : "\(key.host):\(key.port)"
+        channel.eventLoop.execute {
+            do {
+                let http = try channel.pipeline.syncOperations.handler(type: HTTPClientHandler.self)
+                let tunnel = ProxyTunnelHandler(authority: authority, authorization: proxy.authorization, opened: opened)
+                try channel.pipeline.syncOperations.addHandler(tunnel, position: .before(http))
+            } catch {
+                opened.fail(error)
+            }
+        }
+        do {
+            try await opened.futureResult.get()
+        } catch let error as HTTPProxyError {
+            throw error
+        } catch {
+            throw ClientProxyConnectionError(host: proxy.url.host, port: proxy.url.port, underlying: error)
+        }
+    }
+
     /// The caller's error for a failed connect.
     private static func connectFailure(_ error: any Error, key: PoolKey, timeout: Double?) -> any Error {
+        if let proxy = key.proxy, error is NIOConnectionError || error is IOError {
+            return ClientProxyConnectionError(host: proxy.url.host, port: proxy.url.port, underlying: error)
+        }
         switch error {
-        case let error as FingerprintMismatch:
+        case let error as any ClientError:
+            // Already the caller's (a pin mismatch, a refused tunnel, a proxy that failed).
             return error
         case ChannelError.connectTimeout:
             return ConnectionTimeoutError(host: key.host, port: key.port, seconds: timeout ?? 0)

@@ -39,6 +39,10 @@ public typealias ClientConnectorDNSError = ClientConnectorFailure<ClientConnecto
 public typealias ClientConnectorSSLError = ClientConnectorFailure<ClientConnectorFailureKinds.SSL>
 /// The server's certificate was not trusted.
 public typealias ClientConnectorCertificateError = ClientConnectorFailure<ClientConnectorFailureKinds.Certificate>
+/// The proxy could not be reached, or closed the connection before opening a tunnel.
+public typealias ClientProxyConnectionError = ClientConnectorFailure<ClientConnectorFailureKinds.Proxy>
+/// The seed's name for ``ClientProxyConnectionError``.
+public typealias ProxyConnectionError = ClientProxyConnectionError
 
 /// The kinds of ``ClientConnectorFailure``.
 public enum ClientConnectorFailureKinds {
@@ -63,6 +67,14 @@ public enum ClientConnectorFailureKinds {
         public static let name = "ClientConnectorSSLError"
         public static func describe(host: String, port: Int, underlying: String) -> String {
             "TLS handshake with \(host):\(port) failed: \(underlying) (does the server speak TLS on this port?)"
+        }
+    }
+
+    /// The proxy failed.
+    public enum Proxy: ClientConnectorFailureKind {
+        public static let name = "ClientProxyConnectionError"
+        public static func describe(host: String, port: Int, underlying: String) -> String {
+            "Cannot connect through the proxy \(host):\(port): \(underlying) (is the proxy running, and its address right?)"
         }
     }
 

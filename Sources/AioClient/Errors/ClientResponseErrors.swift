@@ -1,3 +1,4 @@
+import AioWire
 import HTTPTypes
 
 /// A response whose status the caller refuses: thrown by ``ClientResponse/raiseForStatus()``
@@ -73,6 +74,15 @@ public struct ClientRequestError: ClientHttpProcessingError {
 }
 
 extension WSServerHandshakeError: ClientResponseError {}
+
+/// A proxy refused to open a tunnel: its answer to `CONNECT` was not a 2xx (a 407 for
+/// credentials it does not accept), with its status and fields.
+extension HTTPProxyError: ClientResponseError {
+    public var name: String { "HttpProxyError" }
+}
+
+/// aiohttp's name for ``HTTPProxyError``.
+public typealias HttpProxyError = HTTPProxyError
 
 /// The server's answer is not valid HTTP/1.1: a bad status line, a malformed field, framing
 /// that cannot be trusted (aiohttp raises `ClientResponseError` with status 400 for these).

@@ -5,7 +5,7 @@ import NIOCore
 /// Makes HTTP requests, as aiohttp's `ClientSession`: a pool of keep-alive connections shared
 /// by every request of the session, default header fields, timeouts, redirects. `Sendable`:
 /// share one session between many tasks, and close it when done (or use
-/// ``withClientSession(baseURL:headers:timeout:connector:cookieJar:middlewares:raiseForStatus:autoDecompress:maxRedirects:_:)``).
+/// ``withClientSession(baseURL:headers:timeout:connector:cookieJar:middlewares:proxy:proxyAuth:trustEnv:raiseForStatus:autoDecompress:maxRedirects:_:)``).
 ///
 /// ```swift
 /// try await withClientSession(baseURL: "http://127.0.0.1:8080") { session in
@@ -30,6 +30,10 @@ public final class ClientSession: Sendable {
     public let cookieJar: (any AbstractCookieJar)?
     /// The middlewares every request goes through, outermost first.
     public let middlewares: [ClientMiddleware]
+    /// Whether `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` choose a proxy for requests that
+    /// name none.
+    public let trustEnv: Bool
+    private let proxy: ClientProxy?
 
     private let base: ClientURL?
     let pool: ConnectionPool
@@ -44,6 +48,10 @@ public final class ClientSession: Sendable {
     ///   - cookieJar: where cookies set by responses are kept and sent from (a ``CookieJar`` by
     ///     default; nil or ``DummyCookieJar`` to keep none).
     ///   - middlewares: run around every request, redirects and retries included.
+    ///   - proxy: a forward proxy for every request (`http://` or `https://`, credentials in
+    ///     its userinfo or `proxyAuth`).
+    ///   - proxyAuth: Basic credentials for the proxy (`Proxy-Authorization`).
+    ///   - trustEnv: take the proxy from `HTTP_PROXY`/`HTTPS_PROXY`, minus `NO_PROXY`.
     ///   - raiseForStatus: throw for a 4xx or 5xx instead of returning the response.
     ///   - autoDecompress: decode gzip and deflate bodies.
     ///   - maxRedirects: the most redirects followed; one more is ``TooManyRedirects`` (10;
@@ -59,6 +67,9 @@ public final class ClientSession: Sendable {
         connector: ClientConnector = ClientConnector(),
         cookieJar: (any AbstractCookieJar)? = CookieJar(),
         middlewares: [ClientMiddleware] = [],
+        proxy: String? = nil,
+        proxyAuth: BasicAuth? = nil,
+        trustEnv: Bool = false,
         raiseForStatus: Bool = false,
         autoDecompress: Bool = true,
         maxRedirects: Int = 10,
@@ -75,6 +86,8 @@ public final class ClientSession: Sendable {
         self.maxRedirects = maxRedirects
         self.cookieJar = cookieJar
         self.middlewares = middlewares
+        self.proxy = try proxy.map { try ClientProxy($0, auth: proxyAuth) }
+        self.trustEnv = trustEnv
         let parser = HTTPParserConfiguration(
             maxStartLineLength: maxLineSize,
             maxFieldLineLength: maxLineSize,
@@ -100,6 +113,8 @@ public final class ClientSession: Sendable {
     ///   - maxRedirects: this request's limit instead of the session's.
     ///   - timeout: this request's timeouts instead of the session's.
     ///   - middlewares: this request's middlewares instead of the session's.
+    ///   - proxy: this request's proxy instead of the session's.
+    ///   - proxyAuth: Basic credentials for `proxy`.
     /// - Throws: a ``ClientError``: ``InvalidURL``, a ``ClientConnectionError``, a
     ///   ``ClientTimeoutError``, ``TooManyRedirects``, ``ClientResponseStatusError`` when the
     ///   session raises for status.
@@ -112,9 +127,12 @@ public final class ClientSession: Sendable {
         allowRedirects: Bool = true,
         maxRedirects: Int? = nil,
         timeout: ClientTimeout? = nil,
-        middlewares: [ClientMiddleware]? = nil
+        middlewares: [ClientMiddleware]? = nil,
+        proxy: String? = nil,
+        proxyAuth: BasicAuth? = nil
     ) async throws -> ClientResponse {
         let timeout = timeout ?? self.timeout
+        let proxy = try proxy.map { try ClientProxy($0, auth: proxyAuth) } ?? self.proxy
         let deadline = timeout.total.map { (at: NIODeadline.now() + .seconds(clamping: $0), seconds: $0) }
         var target = try ClientURL(url, relativeTo: self.base, params: params)
         var method = method
@@ -132,8 +150,9 @@ public final class ClientSession: Sendable {
                 // The caller's own `Cookie` first, then the jar's.
                 fields[.cookie] = fields[.cookie].map { "\($0); \(cookies)" } ?? cookies
             }
+            let route = proxy ?? (self.trustEnv ? ClientProxy.fromEnvironment(for: request.target) : nil)
             let response = try await self.send(
-                request.method, request.target, fields: fields, body: request.body,
+                request.method, request.target, fields: fields, body: request.body, proxy: route,
                 timeout: timeout, deadline: deadline, history: request.history
             )
             let setCookie = response.headers[values: .setCookie]
@@ -199,12 +218,13 @@ public final class ClientSession: Sendable {
         _ url: ClientURL,
         fields: HTTPFields,
         body: ClientRequestBody?,
+        proxy: ClientProxy?,
         timeout: ClientTimeout,
         deadline: (at: NIODeadline, seconds: Double)?,
         history: [ClientResponse]
     ) async throws -> ClientResponse {
-        let key = PoolKey(url)
-        let (head, chunked) = try self.head(method, url, fields: fields, body: body)
+        let key = PoolKey(url, proxy: proxy)
+        let (head, chunked) = try self.head(method, url, fields: fields, body: body, proxy: proxy)
         var fresh = false
         while true {
             var connectTimeout = timeout.connect
@@ -243,7 +263,13 @@ public final class ClientSession: Sendable {
 
     /// The request's head: `fields` (the session's and the request's), `Host`, the client's
     /// defaults, and the framing of `body`; whether the body goes chunked.
-    private func head(_ method: HTTPRequest.Method, _ url: ClientURL, fields: HTTPFields, body: ClientRequestBody?) throws -> (ByteBuffer, chunked: Bool) {
+    private func head(
+        _ method: HTTPRequest.Method,
+        _ url: ClientURL,
+        fields: HTTPFields,
+        body: ClientRequestBody?,
+        proxy: ClientProxy?
+    ) throws -> (ByteBuffer, chunked: Bool) {
         // One pass over the caller's fields; the client's own are written after them, without
         // building a new `HTTPFields` (each assignment by name walks the fields again).
         var given = GivenFields()
@@ -273,9 +299,13 @@ public final class ClientSession: Sendable {
         } else if method == .post || method == .put || method == .patch {
             extra.append(Self.emptyLength)
         }
+        // Through a proxy without a tunnel, the target is the absolute URL (RFC 9112 §3.2.2) and
+        // the proxy's credentials go with it.
+        let viaProxy = proxy != nil && !url.isSecure
+        if viaProxy, let authorization = proxy?.authorization { extra.append(HTTPField(name: .proxyAuthorization, value: authorization)) }
         var buffer = ByteBuffer()
         // The target and authority come from a parsed `ClientURL`: nothing in them ends a line.
-        buffer.writeRequestHead(method: method, target: url.target, authority: url.authority, fields: fields, extraFields: extra)
+        buffer.writeRequestHead(method: method, target: viaProxy ? url.string : url.target, authority: url.authority, fields: fields, extraFields: extra)
         return (buffer, chunked)
     }
 }
@@ -310,7 +340,7 @@ extension ClientSession {
         }
     }
 
-    /// A GET request; see ``request(_:_:params:headers:body:allowRedirects:maxRedirects:timeout:middlewares:)``.
+    /// A GET request; see ``request(_:_:params:headers:body:allowRedirects:maxRedirects:timeout:middlewares:proxy:proxyAuth:)``.
     public func get(
         _ url: String,
         params: [(String, String)] = [],
@@ -362,6 +392,9 @@ public func withClientSession<Result: Sendable>(
     connector: ClientConnector = ClientConnector(),
     cookieJar: (any AbstractCookieJar)? = CookieJar(),
     middlewares: [ClientMiddleware] = [],
+    proxy: String? = nil,
+    proxyAuth: BasicAuth? = nil,
+    trustEnv: Bool = false,
     raiseForStatus: Bool = false,
     autoDecompress: Bool = true,
     maxRedirects: Int = 10,
@@ -374,6 +407,9 @@ public func withClientSession<Result: Sendable>(
         connector: connector,
         cookieJar: cookieJar,
         middlewares: middlewares,
+        proxy: proxy,
+        proxyAuth: proxyAuth,
+        trustEnv: trustEnv,
         raiseForStatus: raiseForStatus,
         autoDecompress: autoDecompress,
         maxRedirects: maxRedirects
