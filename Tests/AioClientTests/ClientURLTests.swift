@@ -55,6 +55,8 @@ struct ClientURLTests {
         #expect(throws: NonHttpUrlRedirectClientError.self) { try base.redirect(to: "javascript:alert(1)") }
         #expect(throws: InvalidUrlRedirectClientError.self) { try base.redirect(to: "http://127.1/") }
         #expect(try ClientURL("http://1.2.3.4/").isIPAddress)
+        #expect(try ClientURL("http://foo.1ab/").host == "foo.1ab", "a hex-looking last label is a name (WHATWG)")
+        #expect(try ClientURL("http://h.test/100%/%41%zz").target == "/100%25/%41%25zz", "a bare % is encoded, escapes kept")
         #expect(try !ClientURL("http://1.2.3.4.example/").isIPAddress)
     }
 }

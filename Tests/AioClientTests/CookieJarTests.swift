@@ -39,6 +39,12 @@ struct CookieJarTests {
         #expect(jar.cookieHeader(for: "http://api.www.example.com/") == "wide=2")
         #expect(jar.cookieHeader(for: "http://example.com/") == "wide=2")
         #expect(jar.cookieHeader(for: "http://notexample.com/") == nil)
+        // A Domain equal to the host still reaches its subdomains (RFC 6265 §5.3 step 6).
+        jar.update(setCookie: ["same=4; Domain=www.example.com"], from: "http://www.example.com/")
+        #expect(jar.cookieHeader(for: "http://api.www.example.com/") == "wide=2; same=4")
+        // A single-label domain other than the host itself is refused.
+        jar.update(setCookie: ["tld=5; Domain=com"], from: "http://evil.com/")
+        #expect(jar.all.contains { $0.name == "tld" } == false)
     }
 
     @Test func pathsAndOrder() throws {

@@ -137,7 +137,7 @@ struct ProxyTests {
         let cases: [(String, String, Bool)] = [
             ("http://a.example.com/", "example.com", true), ("http://example.com/", ".example.com", true),
             ("http://notexample.com/", "example.com", false), ("http://h.test:8080/", "h.test:8080", true),
-            ("http://h.test:8081/", "h.test:8080", false), ("http://anything/", "*", true), ("http://[::1]/", "[::1]", true),
+            ("http://h.test:8081/", "h.test:8080", false), ("http://anything/", "*", true), ("http://[::1]/", "[::1]", true), ("http://[::1]/", "::1", true),
         ]
         for (url, rule, exempt) in cases {
             #expect(ClientProxy.isExempt(try ClientURL(url), noProxy: rule) == exempt, "\(url) with \(rule)")
@@ -147,5 +147,8 @@ struct ProxyTests {
         #expect(ClientProxy.fromEnvironment(for: secure, environment: ["HTTPS_PROXY": "proxy.test:3128"])?.url.string == "http://proxy.test:3128/")
         #expect(ClientProxy.fromEnvironment(for: plain, environment: ["http_proxy": "http://p:1", "no_proxy": "h.test"]) == nil)
         #expect(ClientProxy.fromEnvironment(for: plain, environment: ["HTTPS_PROXY": "http://p:1"]) == nil)
+        // httpoxy: under CGI, HTTP_PROXY is a request's `Proxy:` field.
+        #expect(ClientProxy.fromEnvironment(for: plain, environment: ["HTTP_PROXY": "http://evil:1", "REQUEST_METHOD": "GET"]) == nil)
+        #expect(ClientProxy.fromEnvironment(for: plain, environment: ["http_proxy": "http://ok:1", "REQUEST_METHOD": "GET"])?.url.host == "ok")
     }
 }

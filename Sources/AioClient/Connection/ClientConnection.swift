@@ -29,6 +29,7 @@ final class ClientConnection: Sendable {
         _ key: PoolKey,
         connector: ClientConnector,
         tls sslContext: NIOSSLContext?,
+        proxyTLS: NIOSSLContext?,
         parser: HTTPParserConfiguration,
         timeout: Double?,
         onIdle: @escaping @Sendable (ClientConnection, Bool) -> Void
@@ -61,18 +62,26 @@ final class ClientConnection: Sendable {
             }
             defer { timer?.cancel() }
             try await withTaskCancellationHandler {
-                if let proxy = key.proxy, proxy.url.isSecure, let sslContext {
-                    try await Self.startTLS(on: channel, context: sslContext, serverName: proxy.url.host)
+                if let proxy = key.proxy, proxy.url.isSecure {
+                    guard let proxyTLS else { throw ClientConnectorSSLError(host: proxy.url.host, port: proxy.url.port, underlying: nil) }
+                    _ = try await Self.startTLS(on: channel, context: proxyTLS, serverName: proxy.url.host)
                 }
                 if let proxy = key.proxy, key.isSecure {
+                    // Behind a tunnel NIOSSL would check an address against the proxy's: only a
+                    // name (or a pin) can be verified there.
+                    if key.isIPAddress, connector.pinnedFingerprint == nil, connector.tls.certificateVerification != .none {
+                        throw ClientConnectorSSLError(
+                            host: key.host, port: key.port,
+                            underlying: UnverifiableThroughTunnel(description: "an IP address cannot be verified through a proxy tunnel; use its name, or pin its certificate")
+                        )
+                    }
                     try await Self.openTunnel(on: channel, to: key, proxy: proxy)
                 }
                 if key.isSecure, let sslContext {
-                    try await Self.startTLS(on: channel, context: sslContext, serverName: key.host)
+                    let tls = try await Self.startTLS(on: channel, context: sslContext, serverName: key.host)
                     if let pin = connector.pinnedFingerprint {
-                        let certificate = try await channel.pipeline.handler(type: NIOSSLClientHandler.self).flatMapThrowing {
-                            try $0.peerCertificate?.toDERBytes()
-                        }.get()
+                        // The origin's handler, not a proxy's before it.
+                        let certificate = try await channel.eventLoop.submit { try tls.value.peerCertificate?.toDERBytes() }.get()
                         let got = certificate.map { Array(SHA256.hash(data: $0)) } ?? []
                         guard got == pin else { throw FingerprintMismatch(expected: pin, got: got, host: key.host, port: key.port) }
                     }
@@ -98,21 +107,26 @@ final class ClientConnection: Sendable {
         return connection
     }
 
-    /// Adds TLS in front of the HTTP handler (behind a proxy's TLS, if any) and waits for the
-    /// handshake.
-    private static func startTLS(on channel: any Channel, context: NIOSSLContext, serverName: String) async throws {
+    /// Adds TLS in front of the HTTP handler (behind a proxy's TLS, if any), waits for the
+    /// handshake, and returns the TLS handler.
+    private static func startTLS(on channel: any Channel, context: NIOSSLContext, serverName: String) async throws -> NIOLoopBound<NIOSSLClientHandler> {
         let isAddress = serverName.contains(":") || serverName.allSatisfy { $0.isASCIIDigit || $0 == "." }
         let handshake = channel.eventLoop.makePromise(of: Void.self)
-        channel.eventLoop.execute {
-            do {
-                let http = try channel.pipeline.syncOperations.handler(type: HTTPClientHandler.self)
-                let tls = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : serverName)
-                try channel.pipeline.syncOperations.addHandlers([tls, TLSHandshakeWatcher(handshake)], position: .before(http))
-            } catch {
-                handshake.fail(error)
-            }
+        let added = channel.eventLoop.submit {
+            let http = try channel.pipeline.syncOperations.handler(type: HTTPClientHandler.self)
+            let tls = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : serverName)
+            try channel.pipeline.syncOperations.addHandlers([tls, TLSHandshakeWatcher(handshake)], position: .before(http))
+            return NIOLoopBound(tls, eventLoop: channel.eventLoop)
+        }
+        let tls: NIOLoopBound<NIOSSLClientHandler>
+        do {
+            tls = try await added.get()
+        } catch {
+            handshake.fail(error)
+            throw error
         }
         try await handshake.futureResult.get()
+        return tls
     }
 
     /// Asks the proxy for a tunnel to `key`'s host and port with `CONNECT`.
@@ -233,6 +247,11 @@ final class ClientConnection: Sendable {
     func close() {
         self.channel.close(promise: nil)
     }
+}
+
+/// A TLS peer that cannot be verified on this route.
+struct UnverifiableThroughTunnel: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// Completes `handshake` when TLS is established, or fails it with the handshake's error.

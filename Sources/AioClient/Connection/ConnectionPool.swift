@@ -43,7 +43,7 @@ final class ConnectionPool: Sendable {
     let parser: HTTPParserConfiguration
     private let state = Mutex(State())
     private let sweeper = Mutex<RepeatedTask?>(nil)
-    private let sslContext = Mutex<NIOSSLContext?>(nil)
+    private let sslContexts = Mutex<[NIOSSLContext?]>([nil, nil])
 
     init(connector: ClientConnector, parser: HTTPParserConfiguration) {
         self.connector = connector
@@ -105,7 +105,8 @@ final class ConnectionPool: Sendable {
                 connection = try await ClientConnection.connect(
                     key,
                     connector: self.connector,
-                    tls: key.isSecure ? try self.tlsContext(for: key) : nil,
+                    tls: key.isSecure ? try self.tlsContext(for: key, pinned: true) : nil,
+                    proxyTLS: key.proxy?.url.isSecure == true ? try self.tlsContext(for: key, pinned: false) : nil,
                     parser: self.parser,
                     timeout: connectTimeout
                 ) { [weak self] connection, reusable in
@@ -128,16 +129,17 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    /// The TLS context of the pool's connections, made once: loading the trust roots is costly.
-    private func tlsContext(for key: PoolKey) throws -> NIOSSLContext {
-        try self.sslContext.withLock { context in
-            if let context { return context }
+    /// The TLS contexts of the pool's connections, made once each (loading the trust roots is
+    /// costly): for origins, where a pin replaces verification, and for proxies, always verified.
+    private func tlsContext(for key: PoolKey, pinned: Bool) throws -> NIOSSLContext {
+        try self.sslContexts.withLock { contexts in
+            let index = pinned ? 0 : 1
+            if let context = contexts[index] { return context }
             var configuration = self.connector.tls
-            // A pinned certificate is checked against its fingerprint instead.
-            if self.connector.pinnedFingerprint != nil { configuration.certificateVerification = .none }
+            if pinned, self.connector.pinnedFingerprint != nil { configuration.certificateVerification = .none }
             do {
                 let made = try NIOSSLContext(configuration: configuration)
-                context = made
+                contexts[index] = made
                 return made
             } catch {
                 throw ClientConnectorSSLError(host: key.host, port: key.port, underlying: error)

@@ -3,9 +3,9 @@ import HTTPTypes
 import NIOCore
 
 /// Opens a `CONNECT` tunnel through an HTTP proxy (RFC 9110 §9.3.6): sends the request once
-/// in the pipeline, reads the proxy's answer, and on a 2xx leaves the pipeline (bytes after the
-/// answer go on to the handlers behind it); any other answer is an ``HTTPProxyError`` with the
-/// proxy's status and fields.
+/// in the pipeline, reads the proxy's answer, and on a 2xx leaves the pipeline; any other answer
+/// is an ``HTTPProxyError`` with the proxy's status and fields. Bytes right behind the answer
+/// are an error: the client speaks first in the tunnel (TLS's hello).
 final class ProxyTunnelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -43,9 +43,11 @@ final class ProxyTunnelHandler: ChannelInboundHandler, RemovableChannelHandler {
                     self.finish(.failure(HTTPProxyError(status: status, headers: head.response.headerFields)), context: context)
                     return
                 }
-                let rest = self.buffer
+                guard self.buffer.readableBytes == 0 else {
+                    self.finish(.failure(ClientProxyConnectionError(host: "proxy", port: 0, underlying: UnexpectedTunnelBytes())), context: context)
+                    return
+                }
                 self.finish(.success(()), context: context)
-                if rest.readableBytes > 0 { context.fireChannelRead(NIOAny(rest)) }
                 return
             }
         } catch {
@@ -77,4 +79,9 @@ final class ProxyTunnelHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.close(promise: nil)
         }
     }
+}
+
+/// The proxy sent bytes behind its answer to `CONNECT`, before the client spoke in the tunnel.
+struct UnexpectedTunnelBytes: Error, CustomStringConvertible {
+    var description: String { "the proxy sent bytes behind its answer to CONNECT" }
 }

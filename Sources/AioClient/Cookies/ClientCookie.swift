@@ -81,9 +81,13 @@ public struct ClientCookie: Sendable, Hashable, Codable {
         }
         if let domain {
             // A cookie for a domain the host is not in is refused; an IP address host can only
-            // name itself (§5.3 step 6; public suffixes are not checked, as aiohttp).
+            // name itself (§5.3 step 6). Public suffixes are not listed here: a single-label
+            // domain (`com`) other than the host itself is refused instead, and one equal to the
+            // host stays host-only as §5.3 says for a public suffix.
             guard Self.domainMatches(url.host, domain) else { return nil }
-            if url.host != domain {
+            if !domain.contains(".") {
+                guard domain == url.host else { return nil }
+            } else {
                 cookie.domain = domain
                 cookie.hostOnly = false
             }

@@ -69,7 +69,8 @@ public final class DigestAuth: Sendable {
                 state.origin = request.target.origin
                 state.count = 0
             }
-            guard let answer = self.preemptiveAnswer(for: request) else { return response }
+            // A body that cannot be sent twice cannot answer a challenge: the 401 stands.
+            guard request.body?.isReplayable != false, let answer = self.preemptiveAnswer(for: request) else { return response }
             await response.release()
             var retry = request
             retry.headers[.authorization] = answer

@@ -27,8 +27,12 @@ struct ClientProxy: Sendable, Hashable {
     /// The proxy the environment names for `url` (`HTTP_PROXY`, `HTTPS_PROXY`, lowercase
     /// forms first as curl reads them), unless `NO_PROXY` exempts its host.
     static func fromEnvironment(for url: ClientURL, environment: [String: String] = ProcessInfo.processInfo.environment) -> ClientProxy? {
+        // Under CGI, `HTTP_PROXY` is the request's own `Proxy:` field ("httpoxy"): as Python's
+        // urllib, only the lowercase form counts when a request method is set.
+        let isCGI = environment["REQUEST_METHOD"] != nil
         func variable(_ name: String) -> String? {
-            (environment[name.lowercased()] ?? environment[name.uppercased()]).flatMap { $0.isEmpty ? nil : $0 }
+            let upper = isCGI && name == "http_proxy" ? nil : environment[name.uppercased()]
+            return (environment[name.lowercased()] ?? upper).flatMap { $0.isEmpty ? nil : $0 }
         }
         if let exempt = variable("no_proxy"), Self.isExempt(url, noProxy: exempt) { return nil }
         guard let proxy = variable(url.isSecure ? "https_proxy" : "http_proxy") else { return nil }
@@ -41,7 +45,12 @@ struct ClientProxy: Sendable, Hashable {
         for entry in noProxy.split(separator: ",") {
             var name = entry.trimmingSpaces.lowercased()
             if name == "*" { return true }
-            if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]"), let port = Int(name[name.index(after: colon)...]) {
+            // A port only after a name, an IPv4 address or a bracketed IPv6 one (`::1` is not
+            // host `:` and port 1).
+            let colons = name.count { $0 == ":" }
+            if let colon = name.lastIndex(of: ":"), colons == 1 || name.hasPrefix("["), !name.hasSuffix("]"),
+                let port = Int(name[name.index(after: colon)...])
+            {
                 guard port == url.port else { continue }
                 name = String(name[..<colon])
             }

@@ -279,6 +279,9 @@ public final class ClientSession: Sendable {
             fields[values: .contentLength] = []
             fields[values: .transferEncoding] = []
         }
+        // Proxy credentials come from the proxy's settings, and go to the proxy only: never to
+        // an origin (inside a tunnel, or past `NO_PROXY`).
+        if given.proxyAuthorization { fields[values: .proxyAuthorization] = [] }
         var extra: [HTTPField] = []
         extra.reserveCapacity(6)
         if !given.userAgent { extra.append(Self.userAgent) }
@@ -326,6 +329,7 @@ extension ClientSession {
         var contentType = false
         /// `Content-Length` or `Transfer-Encoding`: the body's framing replaces them.
         var framing = false
+        var proxyAuthorization = false
 
         mutating func note(_ name: HTTPField.Name) {
             switch name {
@@ -335,6 +339,7 @@ extension ClientSession {
             case .authorization: self.authorization = true
             case .contentType: self.contentType = true
             case .contentLength, .transferEncoding: self.framing = true
+            case .proxyAuthorization: self.proxyAuthorization = true
             default: break
             }
         }

@@ -180,24 +180,16 @@ struct ClientURL: Sendable, Hashable, CustomStringConvertible {
         return try parts.get()
     }
 
-    /// Whether the last label of `host` starts with a digit and is all hex digits or `x`: a
-    /// resolver reads such a name as an IPv4 address (`127.1`, `2130706433`, `0x7f.0.0.1`), which
-    /// is refused unless it is four decimal octets, the form the URL shows.
+    /// Whether the last label of `host` is a number as WHATWG's host parser reads one (all
+    /// decimal digits, or `0x` and hex digits): a resolver reads such a name as an IPv4 address
+    /// (`127.1`, `2130706433`, `0x7f.0.0.1`), which is refused unless it is four decimal octets,
+    /// the form the URL shows. `foo.1ab` is a name.
     private static func endsWithNumber(_ host: String.UTF8View) -> Bool {
-        var label: (start: Bool, valid: Bool) = (false, false)
-        var atStart = true
-        for byte in host {
-            if byte == UInt8(ascii: ".") {
-                atStart = true
-                continue
-            }
-            if atStart {
-                label = (Self.isDigit(byte), true)
-                atStart = false
-            }
-            if Hex.value(byte) == nil, byte | 0x20 != UInt8(ascii: "x") { label.valid = false }
-        }
-        return !atStart && label.start && label.valid
+        let last = host.lastIndex(of: UInt8(ascii: ".")).map { host[host.index(after: $0)...] } ?? host[...]
+        guard let first = last.first else { return false }
+        if last.allSatisfy(Self.isDigit) { return true }
+        let rest = last.dropFirst()
+        return first == UInt8(ascii: "0") && rest.first.map { $0 | 0x20 == UInt8(ascii: "x") } == true && rest.dropFirst().allSatisfy { Hex.value($0) != nil }
     }
 
     /// Four decimal octets without leading zeros.
@@ -250,12 +242,18 @@ struct ClientURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `text` with every byte `allowed` refuses percent-encoded (existing escapes kept).
+    /// A `%` not followed by two hex digits is encoded too (`/100%` → `/100%25`), as yarl does.
     private static func encoded(_ text: String, allowing allowed: (UInt8) -> Bool) -> String {
-        guard !text.utf8.allSatisfy(allowed) else { return text }
+        let source = Array(text.utf8)
+        func isEscape(_ index: Int) -> Bool {
+            index + 2 < source.count && Hex.value(source[index + 1]) != nil && Hex.value(source[index + 2]) != nil
+        }
+        guard !source.indices.allSatisfy({ allowed(source[$0]) && (source[$0] != UInt8(ascii: "%") || isEscape($0)) }) else { return text }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 8)
-        for byte in text.utf8 {
-            if allowed(byte) { bytes.append(byte) } else { Hex.escape(byte, into: &bytes) }
+        bytes.reserveCapacity(source.count + 8)
+        for index in source.indices {
+            let byte = source[index]
+            if allowed(byte), byte != UInt8(ascii: "%") || isEscape(index) { bytes.append(byte) } else { Hex.escape(byte, into: &bytes) }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
