@@ -69,6 +69,18 @@ struct ClientFaultTests {
         await server.stop()
     }
 
+    /// A switch of protocols nobody asked for is refused, not handed over as a response.
+    @Test func anUnaskedUpgradeIsRefused() async throws {
+        let server = try await RawServer.start { inbound, outbound, _ in
+            _ = try await inbound.readHead()
+            try await outbound.write("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: h2c\r\n\r\nh2c bytes")
+        }
+        try await withClientSession { (session: ClientSession) async throws -> Void in
+            await #expect(throws: MalformedResponseError.self) { _ = try await session.get(server.url) }
+        }
+        await server.stop()
+    }
+
     /// The server answers one request per connection, then closes the next one unanswered: an
     /// idempotent request is sent again on a new connection; a POST is not.
     @Test func aStaleConnectionIsRetriedOnceForIdempotentRequests() async throws {

@@ -229,13 +229,12 @@ final class HTTPClientHandler: ChannelDuplexHandler {
     private func handle(_ event: HTTPParserEvent<HTTPResponseHead>, _ exchange: Exchange, context: ChannelHandlerContext) throws {
         switch event {
         case .head(let head):
-            if head.isInformational {
-                // 100 Continue and other interim answers: the final one follows.
-                guard head.response.status.code != 101 else {
-                    throw MalformedResponseError("The server switched protocols without being asked to", host: exchange.host)
-                }
-                return
+            // A switch nobody asked for (the WebSocket client upgrades on its own connection).
+            guard head.response.status.code != 101 else {
+                throw MalformedResponseError("The server switched protocols without being asked to", host: exchange.host)
             }
+            // 100 Continue and other interim answers: the final one follows.
+            if head.isInformational { return }
             exchange.head = head
             let eventLoop = context.eventLoop
             let handler = NIOLoopBound(self, eventLoop: eventLoop)
