@@ -39,13 +39,7 @@ struct Bench: AsyncParsableCommand {
     func run() async throws {
         guard let method = HTTPRequest.Method(self.method.uppercased()) else { throw ValidationError("'\(self.method)' is not a method") }
         guard self.connections > 0, self.duration > 0 else { throw ValidationError("--connections and --duration must be positive") }
-        var fields = HTTPFields()
-        for header in self.headers {
-            guard let colon = header.firstIndex(of: ":"), let name = HTTPField.Name(String(header[..<colon])) else {
-                throw ValidationError("--header takes 'Name: value', got '\(header)'")
-            }
-            fields.append(HTTPField(name: name, value: header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-        }
+        let fields = try HeaderOption.fields(self.headers)
         let url = self.url
         let start = ContinuousClock.now
         let deadline = start + .milliseconds(Int(self.duration * 1000))

@@ -210,16 +210,13 @@ struct RequestItems {
                 json.append((String(item[..<range.lowerBound]), String(item[range.upperBound...])))
             } else if let equals = item.firstIndex(of: "="), !item[..<equals].contains(":") {
                 fields.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
-            } else if let colon = item.firstIndex(of: ":") {
-                try self.addHeader(String(item[..<colon]), String(item[item.index(after: colon)...]))
+            } else if item.contains(":") {
+                self.headers.append(try HeaderOption.field(item))
             } else {
                 throw ValidationError("'\(item)' is not a request item (name==value, name=value, name:=json, Header:value)")
             }
         }
-        for header in options.headers {
-            guard let colon = header.firstIndex(of: ":") else { throw ValidationError("--header takes 'Name: value', got '\(header)'") }
-            try self.addHeader(String(header[..<colon]), String(header[header.index(after: colon)...]))
-        }
+        for header in options.headers { self.headers.append(try HeaderOption.field(header)) }
         if let auth = options.auth {
             let (user, password) = auth.firstIndex(of: ":").map { (String(auth[..<$0]), String(auth[auth.index(after: $0)...])) } ?? (auth, "")
             switch options.authType {
@@ -255,12 +252,6 @@ struct RequestItems {
         }
     }
 
-    private mutating func addHeader(_ name: String, _ value: String) throws {
-        guard let field = HTTPField.Name(name.trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationError("'\(name)' is not a header field name")
-        }
-        self.headers.append(HTTPField(name: field, value: value.trimmingCharacters(in: .whitespaces)))
-    }
 }
 
 /// `aio get URL [items]`.

@@ -32,13 +32,7 @@ struct WS: AsyncParsableCommand {
     var noCompress = false
 
     func run() async throws {
-        var fields = HTTPFields()
-        for header in self.headers {
-            guard let colon = header.firstIndex(of: ":"), let name = HTTPField.Name(String(header[..<colon])) else {
-                throw ValidationError("--header takes 'Name: value', got '\(header)'")
-            }
-            fields.append(HTTPField(name: name, value: header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-        }
+        let fields = try HeaderOption.fields(self.headers)
         let binary = self.binary
         try await WebSocketClient.connect(self.url, protocols: self.subprotocols, headers: fields, compress: !self.noCompress) { ws in
             // Reading starts before sending can end in close(), so that the echoes of the last

@@ -96,8 +96,12 @@ final class ClientConnection: Sendable {
             throw Self.connectFailure(error, key: key, timeout: timeout)
         }
         let connection = try await channel.eventLoop.submit {
-            // Closed already: the pool would never hear of it.
-            guard channel.isActive else { throw ClientConnectorSocketError(host: key.host, port: key.port, underlying: ChannelError.eof) }
+            // Closed already (the connect budget ran out as the last step ended, or the peer
+            // left): the pool would never hear of it.
+            guard channel.isActive else {
+                if expired.withLock({ $0 }) { throw ConnectionTimeoutError(host: key.host, port: key.port, seconds: timeout ?? 0) }
+                throw ClientConnectorSocketError(host: key.host, port: key.port, underlying: ChannelError.eof)
+            }
             let handler = try channel.pipeline.syncOperations.handler(type: HTTPClientHandler.self)
             let connection = ClientConnection(key: key, channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
             // A cycle the handler breaks when the channel closes.
@@ -110,11 +114,10 @@ final class ClientConnection: Sendable {
     /// Adds TLS in front of the HTTP handler (behind a proxy's TLS, if any), waits for the
     /// handshake, and returns the TLS handler.
     private static func startTLS(on channel: any Channel, context: NIOSSLContext, serverName: String) async throws -> NIOLoopBound<NIOSSLClientHandler> {
-        let isAddress = serverName.contains(":") || serverName.allSatisfy { $0.isASCIIDigit || $0 == "." }
         let handshake = channel.eventLoop.makePromise(of: Void.self)
         let added = channel.eventLoop.submit {
             let http = try channel.pipeline.syncOperations.handler(type: HTTPClientHandler.self)
-            let tls = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : serverName)
+            let tls = try NIOSSLClientHandler(context: context, serverHostname: ClientURL.isAddress(serverName) ? nil : serverName)
             try channel.pipeline.syncOperations.addHandlers([tls, TLSHandshakeWatcher(handshake)], position: .before(http))
             return NIOLoopBound(tls, eventLoop: channel.eventLoop)
         }

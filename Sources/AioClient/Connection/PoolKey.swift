@@ -15,6 +15,6 @@ struct PoolKey: Hashable, Sendable, CustomStringConvertible {
 
     var isSecure: Bool { self.scheme == "https" }
     /// Whether the host is an address rather than a name.
-    var isIPAddress: Bool { self.host.contains(":") || self.host.allSatisfy { $0.isASCIIDigit || $0 == "." } }
+    var isIPAddress: Bool { ClientURL.isAddress(self.host) }
     var description: String { "\(self.scheme)://\(self.host):\(self.port)" + (self.proxy.map { " via \($0.url.authority)" } ?? "") }
 }

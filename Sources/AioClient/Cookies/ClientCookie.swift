@@ -102,7 +102,7 @@ public struct ClientCookie: Sendable, Hashable, Codable {
     static func domainMatches(_ host: String, _ domain: String) -> Bool {
         if host == domain { return true }
         guard host.hasSuffix("." + domain) else { return false }
-        return !host.contains(":") && !host.allSatisfy { $0.isASCIIDigit || $0 == "." }
+        return !ClientURL.isAddress(host)
     }
 
     /// RFC 6265 §5.1.4: `requestPath` is `path`, or continues it at a `/`.

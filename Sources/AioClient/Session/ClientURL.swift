@@ -29,7 +29,13 @@ struct ClientURL: Sendable, Hashable, CustomStringConvertible {
     /// The path, percent-encoded, without the query.
     var path: String { self.target.firstIndex(of: "?").map { String(self.target[..<$0]) } ?? self.target }
     /// Whether the host is an IPv4 or IPv6 address rather than a name.
-    var isIPAddress: Bool { self.host.utf8.contains(UInt8(ascii: ":")) || Self.isIPv4(self.host.utf8) }
+    var isIPAddress: Bool { Self.isAddress(self.host) }
+
+    /// Whether `host` (as a `ClientURL` holds it) is an IPv6 or IPv4 address rather than a name:
+    /// the one test for SNI, cookies and tunnels.
+    static func isAddress(_ host: String) -> Bool {
+        host.utf8.contains(UInt8(ascii: ":")) || Self.isIPv4(host.utf8)
+    }
 
     /// Parses `text`, resolved against `base` when relative; `params` are added to the query.
     ///
