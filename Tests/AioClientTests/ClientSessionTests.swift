@@ -12,7 +12,7 @@ func withServedApp<Result: Sendable>(
     _ app: Application,
     timeout: ClientTimeout = ClientTimeout(),
     connector: ClientConnector = ClientConnector(),
-    raiseForStatus: Bool = false,
+    raiseForStatus: StatusCheck = .never,
     _ body: (ClientSession, String) async throws -> Result
 ) async throws -> Result {
     _ = try app.freeze()

@@ -181,6 +181,22 @@ final class ClientConnection: Sendable {
         }
     }
 
+    /// Takes the connection out of HTTP's hands for a protocol switch (a WebSocket): the
+    /// handler leaves the pipeline, and the bytes go to the returned channel from now on.
+    ///
+    /// - Throws: ``ClientConnectorSocketError`` when the connection closed already.
+    func detach() async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        let handler = self.handler
+        let channel = self.channel
+        let key = self.key
+        return try await channel.eventLoop.submit {
+            guard channel.isActive else { throw ClientConnectorSocketError(host: key.host, port: key.port, underlying: ChannelError.eof) }
+            handler.value.onIdle = nil
+            _ = channel.pipeline.syncOperations.removeHandler(handler.value)
+            return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        }.get()
+    }
+
     /// Sends a request (`head`, then `body`) and waits for its response's head. Cancelling the
     /// task closes the connection.
     func execute(
@@ -192,7 +208,15 @@ final class ClientConnection: Sendable {
         let handler = self.handler
         let channel = self.channel
         return try await withTaskCancellationHandler {
-            if body == nil || body?.buffer != nil {
+            if let body, let decision = exchange.continueDecision {
+                // `Expect: 100-continue`: the head alone, then the body once the server agrees.
+                channel.eventLoop.execute { handler.value.start(exchange, head: head, body: nil, streamed: true) }
+                if try await decision.futureResult.get() {
+                    try await self.stream(body, chunked: chunked, exchange: exchange)
+                } else {
+                    channel.eventLoop.execute { handler.value.requestWithheld(exchange) }
+                }
+            } else if body == nil || body?.buffer != nil {
                 let whole = body?.buffer
                 channel.eventLoop.execute { handler.value.start(exchange, head: head, body: whole, streamed: false) }
             } else if let body {

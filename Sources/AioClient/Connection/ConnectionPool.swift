@@ -129,6 +129,14 @@ final class ConnectionPool: Sendable {
         }
     }
 
+    /// Takes `connection`, new from ``acquire(_:fresh:timeout:sockConnect:)``, out of HTTP use
+    /// for a protocol switch: it keeps its slot until it closes (and closes with the pool).
+    func detach(_ connection: ClientConnection) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        let channel = try await connection.detach()
+        connection.channel.closeFuture.whenComplete { [weak self] _ in self?.closed(connection) }
+        return channel
+    }
+
     /// The TLS contexts of the pool's connections, made once each (loading the trust roots is
     /// costly): for origins, where a pin replaces verification, and for proxies, always verified.
     private func tlsContext(for key: PoolKey, pinned: Bool) throws -> NIOSSLContext {

@@ -36,6 +36,19 @@ final class Exchange: @unchecked Sendable {
     /// Whether the head has been handed over.
     var started = false
     var readTimer: Scheduled<Void>?
+    /// With `Expect: 100-continue`: settled true when the body may go (a 100, or no answer
+    /// within ``continueWait``), false when a final answer came first.
+    var continueDecision: EventLoopPromise<Bool>?
+    var continueTimer: Scheduled<Void>?
+    /// Whether the body was never sent (a final answer came instead of 100 Continue): the
+    /// server may still be waiting for it, so the connection cannot serve another request.
+    var withheld = false
+    /// Whether the message being parsed is an interim (1xx) answer.
+    var inInterim = false
+
+    /// How long a request with `Expect: 100-continue` waits for an answer before sending its
+    /// body anyway (RFC 9110 §10.1.1: not indefinitely; curl's second).
+    static let continueWait = TimeAmount.seconds(1)
 
     init(
         method: HTTPRequest.Method,
@@ -60,7 +73,7 @@ final class Exchange: @unchecked Sendable {
 /// parses the response with AioWire's ``HTTPResponseParser``, hands the head over once the
 /// whole read is parsed (a small response arrives with its body complete) and streams the rest
 /// with back-pressure. One exchange at a time; between them the connection idles in the pool.
-final class HTTPClientHandler: ChannelDuplexHandler {
+final class HTTPClientHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -99,12 +112,19 @@ final class HTTPClientHandler: ChannelDuplexHandler {
     /// `streamed`, the body follows through the channel, then ``requestFinished(_:)``.
     func start(_ exchange: Exchange, head: ByteBuffer, body: ByteBuffer?, streamed: Bool) {
         guard let context, !self.isClosed, self.exchange == nil else {
+            self.decideContinue(exchange, false)
             exchange.promise.fail(ServerDisconnectedError("Server disconnected before the request was sent", nothingReceived: true))
             return
         }
         self.exchange = exchange
         self.parser.expectResponse(to: exchange.method)
         if let deadline = exchange.totalDeadline { self.armDeadlineTimer(for: deadline.at, context: context) }
+        if exchange.continueDecision != nil {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            exchange.continueTimer = context.eventLoop.scheduleTask(in: Exchange.continueWait) {
+                handler.value.decideContinue(exchange, true)
+            }
+        }
         guard let body else {
             context.writeAndFlush(self.wrapOutboundOut(head), promise: nil)
             if !streamed { self.requestFinished(exchange) }
@@ -127,6 +147,25 @@ final class HTTPClientHandler: ChannelDuplexHandler {
             exchange.parked = false
             if self.isClosed { return }
             self.onIdle?(true)
+        }
+    }
+
+    /// Settles whether the body of a request sent with `Expect: 100-continue` goes out.
+    private func decideContinue(_ exchange: Exchange, _ proceed: Bool) {
+        guard let decision = exchange.continueDecision else { return }
+        exchange.continueDecision = nil
+        exchange.continueTimer?.cancel()
+        exchange.continueTimer = nil
+        decision.succeed(proceed)
+    }
+
+    /// The body of `exchange` will never be sent (a final answer came instead of 100 Continue):
+    /// the connection closes once the response has been read.
+    func requestWithheld(_ exchange: Exchange) {
+        exchange.withheld = true
+        if exchange.parked {
+            exchange.parked = false
+            self.context?.close(promise: nil)
         }
     }
 
@@ -234,7 +273,12 @@ final class HTTPClientHandler: ChannelDuplexHandler {
                 throw MalformedResponseError("The server switched protocols without being asked to", host: exchange.host)
             }
             // 100 Continue and other interim answers: the final one follows.
-            if head.isInformational { return }
+            if head.isInformational {
+                if head.response.status.code == 100 { self.decideContinue(exchange, true) }
+                exchange.inInterim = true
+                return
+            }
+            self.decideContinue(exchange, false)
             exchange.head = head
             let eventLoop = context.eventLoop
             let handler = NIOLoopBound(self, eventLoop: eventLoop)
@@ -248,6 +292,11 @@ final class HTTPClientHandler: ChannelDuplexHandler {
         case .body(let part):
             exchange.body?.append(part)
         case .end:
+            // The end of an interim answer (it has no body): the final one follows.
+            if exchange.inInterim {
+                exchange.inInterim = false
+                return
+            }
             self.complete(exchange, context: context)
         }
     }
@@ -258,7 +307,7 @@ final class HTTPClientHandler: ChannelDuplexHandler {
     private func complete(_ exchange: Exchange, context: ChannelHandlerContext) {
         self.exchange = nil
         exchange.readTimer?.cancel()
-        let reusable = exchange.head?.keepAlive == true && self.buffer.readableBytes == 0 && !self.isClosed
+        let reusable = exchange.head?.keepAlive == true && self.buffer.readableBytes == 0 && !self.isClosed && !exchange.withheld
         if reusable, exchange.requestSent {
             self.onIdle?(true)
         } else if reusable {
@@ -282,6 +331,8 @@ final class HTTPClientHandler: ChannelDuplexHandler {
         guard self.exchange === exchange else { return }
         self.exchange = nil
         exchange.readTimer?.cancel()
+        // A body still waiting for 100 Continue is never sent; the exchange's error says why.
+        self.decideContinue(exchange, false)
         if exchange.started {
             let failure: any Error = error is any ClientError ? error : ClientPayloadError("the body was cut short", underlying: error)
             exchange.body?.finish(failure)

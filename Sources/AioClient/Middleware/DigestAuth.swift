@@ -183,48 +183,17 @@ struct Challenge: Sendable {
 enum AuthChallenges {
     static func parse(_ field: String) -> [(scheme: String, parameters: [String: String])] {
         var challenges: [(scheme: String, parameters: [String: String])] = []
-        var index = field.startIndex
-        func skip(_ predicate: (Character) -> Bool) { while index < field.endIndex, predicate(field[index]) { index = field.index(after: index) } }
-        func token() -> String {
-            let start = index
-            skip { !" \t,=\"".contains($0) }
-            return String(field[start..<index])
-        }
-        while index < field.endIndex {
-            skip { $0 == " " || $0 == "\t" || $0 == "," }
-            let scheme = token()
+        var scanner = FieldValueScanner(field)
+        while !scanner.atEnd {
+            scanner.skipSpaces(and: UInt8(ascii: ","))
+            let scheme = scanner.token()
             guard !scheme.isEmpty else { break }
             var parameters: [String: String] = [:]
-            while true {
-                skip { $0 == " " || $0 == "\t" }
-                let mark = index
-                let name = token()
-                skip { $0 == " " || $0 == "\t" }
-                guard !name.isEmpty, index < field.endIndex, field[index] == "=" else {
-                    // Another scheme begins (or the field ends).
-                    index = mark
-                    break
-                }
-                index = field.index(after: index)
-                skip { $0 == " " || $0 == "\t" }
-                var value = ""
-                if index < field.endIndex, field[index] == "\"" {
-                    index = field.index(after: index)
-                    while index < field.endIndex, field[index] != "\"" {
-                        if field[index] == "\\" { index = field.index(after: index) }
-                        if index < field.endIndex {
-                            value.append(field[index])
-                            index = field.index(after: index)
-                        }
-                    }
-                    if index < field.endIndex { index = field.index(after: index) }
-                } else {
-                    value = token()
-                }
-                parameters[name.lowercased()] = value
-                skip { $0 == " " || $0 == "\t" }
-                guard index < field.endIndex, field[index] == "," else { break }
-                index = field.index(after: index)
+            // Parameters until another scheme begins (a token not followed by `=`).
+            while let (name, value) = scanner.parameter() {
+                parameters[name] = value
+                scanner.skipSpaces()
+                guard scanner.consume(UInt8(ascii: ",")) else { break }
             }
             challenges.append((scheme, parameters))
         }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import AioMultipart
 import AioStreams
 import AioWire
 import HTTPTypes
@@ -31,6 +32,8 @@ public final class ClientResponse: Sendable {
     public let method: HTTPRequest.Method
     /// The redirect responses followed to get here, oldest first.
     public let history: [ClientResponse]
+    /// The request this response answers.
+    public let requestInfo: RequestInfo
 
     let body: ResponseBodyStream
     private let target: ClientURL
@@ -43,14 +46,15 @@ public final class ClientResponse: Sendable {
         case read(ByteBuffer)
     }
 
-    init(head: HTTPResponseHead, body: ResponseBodyStream, url: ClientURL, method: HTTPRequest.Method, history: [ClientResponse], autoDecompress: Bool) {
+    init(head: HTTPResponseHead, body: ResponseBodyStream, url: ClientURL, request: RequestInfo, history: [ClientResponse], autoDecompress: Bool) {
         self.status = head.response.status
         self.version = head.version
         self.headers = head.response.headerFields
         self.url = url.string
         self.target = url
         self.fragment = url.fragment
-        self.method = method
+        self.method = request.method
+        self.requestInfo = request
         self.history = history
         self.body = body
         self.decodes = autoDecompress && head.response.headerFields[.contentEncoding] != nil
@@ -64,6 +68,22 @@ public final class ClientResponse: Sendable {
     public var cookies: [ClientCookie] {
         let now = Date().timeIntervalSince1970
         return self.headers[values: .setCookie].compactMap { ClientCookie.parse($0, from: self.target, now: now, unsafe: true) }
+    }
+
+    /// The links of the `Link` fields (RFC 8288) by relation type, or by target for a link
+    /// without `rel`, as aiohttp's `links`; the first link of each key wins. Targets are
+    /// resolved against ``url``.
+    public var links: [String: ResponseLink] {
+        let all = ResponseLink.parse(self.headers[values: .link], base: self.target)
+        var links: [String: ResponseLink] = [:]
+        for link in all where links[link.rel ?? link.url] == nil { links[link.rel ?? link.url] = link }
+        return links
+    }
+
+    /// `Content-Disposition` read as RFC 6266 says (the file name a download suggests in
+    /// ``ContentDisposition/filename``); nil when absent or malformed.
+    public var contentDisposition: ContentDisposition? {
+        self.headers[.contentDisposition].flatMap { parseContentDisposition($0) }
     }
 
     /// The status's reason phrase.

@@ -11,6 +11,8 @@ public struct ClientRequestBody: Sendable {
         case multipart(MultipartWriter)
         /// A file or a stream, written as a part's payload is.
         case part(BodyPartWriter)
+        /// Another body compressed as it is written.
+        indirect case compressed(ClientRequestBody, RequestCompression)
     }
 
     let content: Content
@@ -71,12 +73,24 @@ public struct ClientRequestBody: Sendable {
         ClientRequestBody(content: .part(BodyPartWriter(.stream(stream, length: length))), contentType: contentType)
     }
 
+    /// This body compressed with `coding`: bytes at once (their length known), anything else as
+    /// it is written (chunked).
+    ///
+    /// - Throws: zlib's failure to start.
+    func compressed(_ coding: RequestCompression) throws -> ClientRequestBody {
+        guard case .bytes(let buffer) = self.content else {
+            return ClientRequestBody(content: .compressed(self, coding), contentType: self.contentType)
+        }
+        return ClientRequestBody(content: .bytes(try StreamCompressor(coding.format).finish(buffer)), contentType: self.contentType)
+    }
+
     /// The body's length when known before sending it; nil sends it chunked.
     var length: Int? {
         switch self.content {
         case .bytes(let buffer): buffer.readableBytes
         case .multipart(let writer): writer.contentLength
         case .part(let part): part.size
+        case .compressed: nil
         }
     }
 
@@ -93,6 +107,7 @@ public struct ClientRequestBody: Sendable {
         case .bytes: true
         case .multipart(let writer): writer.parts.allSatisfy(replayable)
         case .part(let part): replayable(part)
+        case .compressed(let body, _): body.isReplayable
         }
     }
 
@@ -108,6 +123,13 @@ public struct ClientRequestBody: Sendable {
         case .bytes(let buffer): try await sink(buffer)
         case .multipart(let writer): try await writer.write(to: sink)
         case .part(let part): try await part.writePayload(to: sink)
+        case .compressed(let body, let coding):
+            let compressor = try StreamCompressor(coding.format)
+            try await body.write { piece in
+                let compressed = try compressor.compress(piece)
+                if compressed.readableBytes > 0 { try await sink(compressed) }
+            }
+            try await sink(try compressor.finish())
         }
     }
 }

@@ -20,8 +20,9 @@ public final class ClientSession: Sendable {
     public let headers: HTTPFields
     /// The default timeouts.
     public let timeout: ClientTimeout
-    /// Whether a 4xx or 5xx response throws ``ClientResponseStatusError``.
-    public let raiseForStatus: Bool
+    /// What is checked on each final response before it is handed over (by default nothing;
+    /// `true` throws ``ClientResponseStatusError`` for a 4xx or 5xx).
+    public let raiseForStatus: StatusCheck
     /// Whether gzip and deflate bodies are decoded (and `Accept-Encoding` sent).
     public let autoDecompress: Bool
     /// The default limit on redirects followed.
@@ -33,9 +34,8 @@ public final class ClientSession: Sendable {
     /// Whether `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` choose a proxy for requests that
     /// name none.
     public let trustEnv: Bool
-    private let proxy: ClientProxy?
-
-    private let base: ClientURL?
+    let proxy: ClientProxy?
+    let base: ClientURL?
     let pool: ConnectionPool
 
     /// A session; nothing connects before the first request.
@@ -52,7 +52,8 @@ public final class ClientSession: Sendable {
     ///     its userinfo or `proxyAuth`).
     ///   - proxyAuth: Basic credentials for the proxy (`Proxy-Authorization`).
     ///   - trustEnv: take the proxy from `HTTP_PROXY`/`HTTPS_PROXY`, minus `NO_PROXY`.
-    ///   - raiseForStatus: throw for a 4xx or 5xx instead of returning the response.
+    ///   - raiseForStatus: `true` throws for a 4xx or 5xx instead of returning the response;
+    ///     ``StatusCheck/custom(_:)`` runs a check of the caller's.
     ///   - autoDecompress: decode gzip and deflate bodies.
     ///   - maxRedirects: the most redirects followed; one more is ``TooManyRedirects`` (10;
     ///     0 follows none, where aiohttp's 0 means no limit).
@@ -70,7 +71,7 @@ public final class ClientSession: Sendable {
         proxy: String? = nil,
         proxyAuth: BasicAuth? = nil,
         trustEnv: Bool = false,
-        raiseForStatus: Bool = false,
+        raiseForStatus: StatusCheck = .never,
         autoDecompress: Bool = true,
         maxRedirects: Int = 10,
         maxLineSize: Int = 8190,
@@ -115,9 +116,15 @@ public final class ClientSession: Sendable {
     ///   - middlewares: this request's middlewares instead of the session's.
     ///   - proxy: this request's proxy instead of the session's.
     ///   - proxyAuth: Basic credentials for `proxy`.
+    ///   - compress: compress the body with this coding (and say so in `Content-Encoding`).
+    ///   - expect100: send `Expect: 100-continue` and the body only once the server agrees
+    ///     (or has not answered within a second); a final answer instead keeps the body back.
+    ///     An `Expect: 100-continue` field among `headers` does the same.
+    ///   - raiseForStatus: this request's status check instead of the session's.
     /// - Throws: a ``ClientError``: ``InvalidURL``, a ``ClientConnectionError``, a
     ///   ``ClientTimeoutError``, ``TooManyRedirects``, ``ClientResponseStatusError`` when the
-    ///   session raises for status.
+    ///   session raises for status, ``ClientRequestError`` for `compress` with a
+    ///   `Content-Encoding` of the caller's.
     public func request(
         _ method: HTTPRequest.Method,
         _ url: String,
@@ -129,7 +136,10 @@ public final class ClientSession: Sendable {
         timeout: ClientTimeout? = nil,
         middlewares: [ClientMiddleware]? = nil,
         proxy: String? = nil,
-        proxyAuth: BasicAuth? = nil
+        proxyAuth: BasicAuth? = nil,
+        compress: RequestCompression? = nil,
+        expect100: Bool = false,
+        raiseForStatus: StatusCheck? = nil
     ) async throws -> ClientResponse {
         let timeout = timeout ?? self.timeout
         let proxy = try proxy.map { try ClientProxy($0, auth: proxyAuth) } ?? self.proxy
@@ -141,6 +151,15 @@ public final class ClientSession: Sendable {
         // strips credentials from both.
         var fields = self.headers
         for name in Set(headers.map(\.name)) { fields[values: name] = headers[values: name] }
+        if let compress, body != nil {
+            guard fields[.contentEncoding] == nil else {
+                throw ClientRequestError("compress cannot be used with a Content-Encoding of the caller's (\(fields[.contentEncoding]!))")
+            }
+            body = try body?.compressed(compress)
+            fields[.contentEncoding] = compress.rawValue
+        }
+        if expect100, body != nil { fields[.expect] = "100-continue" }
+        let check = raiseForStatus ?? self.raiseForStatus
         var history: [ClientResponse] = []
         let limit = maxRedirects ?? self.maxRedirects
         let firstOrigin = target.origin
@@ -151,8 +170,14 @@ public final class ClientSession: Sendable {
                 fields[.cookie] = fields[.cookie].map { "\($0); \(cookies)" } ?? cookies
             }
             let route = proxy ?? (self.trustEnv ? ClientProxy.fromEnvironment(for: request.target) : nil)
+            let info = RequestInfo(
+                url: request.target.string,
+                realURL: request.target.fragment.map { "\(request.target.string)#\($0)" } ?? request.target.string,
+                method: request.method,
+                headers: fields
+            )
             let response = try await self.send(
-                request.method, request.target, fields: fields, body: request.body, proxy: route,
+                info, request.target, body: request.body, proxy: route,
                 timeout: timeout, deadline: deadline, history: request.history
             )
             let setCookie = response.headers[values: .setCookie]
@@ -168,7 +193,7 @@ public final class ClientSession: Sendable {
             guard allowRedirects, [301, 302, 303, 307, 308].contains(response.status.code),
                 let location = response.headers[.location]
             else {
-                if self.raiseForStatus { try response.raiseForStatus() }
+                try await check.run(response)
                 return response
             }
             await response.release()
@@ -185,7 +210,7 @@ public final class ClientSession: Sendable {
             if (code == 303 && method != .head) || ((code == 301 || code == 302) && method == .post) {
                 method = .get
                 body = nil
-                for name in [HTTPField.Name.contentLength, .contentType, .contentEncoding, .transferEncoding] { fields[name] = nil }
+                for name in [HTTPField.Name.contentLength, .contentType, .contentEncoding, .transferEncoding, .expect] { fields[name] = nil }
             } else if let current = body, !current.isReplayable {
                 throw ClientRequestError("The \(code) redirect to \(next) needs the body again, and a stream cannot be sent twice")
             }
@@ -198,14 +223,14 @@ public final class ClientSession: Sendable {
     }
 
     /// The jar's `Cookie` value for `url`.
-    private func cookieHeader(for url: ClientURL) -> String? {
+    func cookieHeader(for url: ClientURL) -> String? {
         guard let jar = self.cookieJar else { return nil }
         if let jar = jar as? CookieJar { return jar.cookieHeader(for: url) }
         return jar.cookieHeader(for: url.string)
     }
 
     /// Keeps the cookies a response from `url` set: a redirect's apply to the next hop.
-    private func storeCookies(_ values: [String], from url: ClientURL) {
+    func storeCookies(_ values: [String], from url: ClientURL) {
         guard let jar = self.cookieJar else { return }
         if let jar = jar as? CookieJar { return jar.update(setCookie: values, from: url) }
         jar.update(setCookie: values, from: url.string)
@@ -214,9 +239,8 @@ public final class ClientSession: Sendable {
     /// One exchange, with one retry on a new connection when a reused one turns out closed
     /// before any of the response arrived and the request can be repeated.
     private func send(
-        _ method: HTTPRequest.Method,
+        _ request: RequestInfo,
         _ url: ClientURL,
-        fields: HTTPFields,
         body: ClientRequestBody?,
         proxy: ClientProxy?,
         timeout: ClientTimeout,
@@ -224,7 +248,9 @@ public final class ClientSession: Sendable {
         history: [ClientResponse]
     ) async throws -> ClientResponse {
         let key = PoolKey(url, proxy: proxy)
-        let (head, chunked) = try self.head(method, url, fields: fields, body: body, proxy: proxy)
+        let method = request.method
+        let (head, chunked) = try self.head(method, url, fields: request.headers, body: body, proxy: proxy)
+        let expectsContinue = body != nil && request.headers[.expect]?.lowercased() == "100-continue"
         var fresh = false
         while true {
             var connectTimeout = timeout.connect
@@ -243,13 +269,14 @@ public final class ClientSession: Sendable {
                 totalDeadline: deadline,
                 highWatermark: self.pool.connector.readBufferSize
             )
+            if expectsContinue { exchange.continueDecision = connection.channel.eventLoop.makePromise() }
             do {
                 let start = try await connection.execute(head: head, body: body, chunked: chunked, exchange: exchange)
                 return ClientResponse(
                     head: start.head,
                     body: start.body,
                     url: url,
-                    method: method,
+                    request: request,
                     history: history,
                     autoDecompress: self.autoDecompress
                 )
@@ -400,7 +427,7 @@ public func withClientSession<Result: Sendable>(
     proxy: String? = nil,
     proxyAuth: BasicAuth? = nil,
     trustEnv: Bool = false,
-    raiseForStatus: Bool = false,
+    raiseForStatus: StatusCheck = .never,
     autoDecompress: Bool = true,
     maxRedirects: Int = 10,
     _ body: (ClientSession) async throws -> Result

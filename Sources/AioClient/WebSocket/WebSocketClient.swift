@@ -1,17 +1,15 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import AioWebSocket
 import AioWire
 import HTTPTypes
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// Connects to WebSocket servers, as aiohttp's `ClientSession.ws_connect`: the connection lives
-/// for the closure it is given, like NIO's and Hummingbird's scoped clients.
+/// for the closure it is given, like NIO's and Hummingbird's scoped clients. This is the one-shot
+/// form; ``ClientSession/wsConnect(_:protocols:headers:compress:configuration:proxy:proxyAuth:timeout:_:)``
+/// connects with a session's cookies, proxies, TLS settings and limits.
 ///
 /// ```swift
 /// try await WebSocketClient.connect("ws://127.0.0.1:8080/ws") { ws in
@@ -28,8 +26,9 @@ public enum WebSocketClient {
     ///   - headers: extra header fields for the handshake request (`Origin`, authorization…).
     ///   - compress: whether permessage-deflate is offered.
     ///   - tls: the TLS configuration for `wss://`; the system's trust roots by default.
-    /// - Throws: ``WSServerHandshakeError`` when the server refuses or botches the handshake,
-    ///   connection errors from NIO, and what `body` throws.
+    /// - Throws: ``InvalidURL`` for a URL that is not a WebSocket one, a
+    ///   ``ClientConnectionError``, ``WSServerHandshakeError`` when the server refuses or botches
+    ///   the handshake, and what `body` throws.
     public static func connect<Result: Sendable>(
         _ url: String,
         protocols: [String] = [],
@@ -40,36 +39,68 @@ public enum WebSocketClient {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         _ body: (WebSocket) async throws -> Result
     ) async throws -> Result {
-        let target = try Target(url)
-        let sslContext = try target.secure ? NIOSSLContext(configuration: tls ?? .makeClientConfiguration()) : nil
-        let channel = try await ClientBootstrap(group: eventLoopGroup)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: target.host, port: target.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: target.isIPAddress ? nil : target.host)
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                    }
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        return try await channel.executeThenClose { inbound, outbound in
+        let connector = ClientConnector(tls: tls ?? .makeClientConfiguration(), eventLoopGroup: eventLoopGroup)
+        return try await withClientSession(connector: connector, cookieJar: nil) { session in
+            try await session.wsConnect(url, protocols: protocols, headers: headers, compress: compress, configuration: configuration, body)
+        }
+    }
+
+    /// Sends the opening handshake on `channel` (a connection just opened for it), checks the
+    /// answer, and runs `body` with the WebSocket; the connection closes when `body` returns.
+    ///
+    /// - Parameters:
+    ///   - target: the request target (origin form, or absolute through a forward proxy).
+    ///   - handshakeTimeout: how long the server may take to answer the handshake.
+    ///   - onAnswer: sees the server's answer before it is checked (cookies it sets).
+    static func run<Result: Sendable>(
+        on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
+        target: String,
+        authority: String,
+        fields: HTTPFields,
+        protocols: [String],
+        compress: Bool,
+        configuration: WebSocketConfiguration,
+        handshakeTimeout: Double?,
+        url: String,
+        onAnswer: (HTTPResponseHead) -> Void,
+        _ body: (WebSocket) async throws -> Result
+    ) async throws -> Result {
+        try await channel.executeThenClose { inbound, outbound in
             let key = WebSocketHandshake.makeKey()
-            var request = HTTPRequest(method: .get, scheme: nil, authority: target.authority, path: target.path)
-            request.headerFields = headers
-            request.headerFields[.upgrade] = "websocket"
-            request.headerFields[.connection] = "Upgrade"
-            request.headerFields[.secWebSocketKey] = key
-            request.headerFields[.secWebSocketVersion] = "13"
-            if !protocols.isEmpty { request.headerFields[.secWebSocketProtocol] = protocols.joined(separator: ", ") }
+            var extra = [
+                HTTPField(name: .upgrade, value: "websocket"),
+                HTTPField(name: .connection, value: "Upgrade"),
+                HTTPField(name: .secWebSocketKey, value: key),
+                HTTPField(name: .secWebSocketVersion, value: "13"),
+            ]
+            if !protocols.isEmpty { extra.append(HTTPField(name: .secWebSocketProtocol, value: protocols.joined(separator: ", "))) }
             let offer = PerMessageDeflate()
-            if compress { request.headerFields[.secWebSocketExtensions] = offer.offer }
+            if compress { extra.append(HTTPField(name: .secWebSocketExtensions, value: offer.offer)) }
+            var fields = fields
+            for field in extra { fields[values: field.name] = [] }
             var head = ByteBuffer()
-            try head.writeRequestHead(request)
+            head.writeRequestHead(method: .get, target: target, authority: authority, fields: fields, extraFields: extra)
             try await outbound.write(head)
 
+            // A server that never answers the handshake ends it when the time is up.
+            let expired = Mutex(false)
+            let timer = handshakeTimeout.map { seconds in
+                channel.channel.eventLoop.scheduleTask(in: .seconds(clamping: seconds)) {
+                    expired.withLock { $0 = true }
+                    channel.channel.close(promise: nil)
+                }
+            }
             let source = HandshakeSource(inbound.makeAsyncIterator())
-            let response = try await source.readResponseHead()
+            let response: HTTPResponseHead
+            do {
+                response = try await source.readResponseHead()
+                timer?.cancel()
+            } catch {
+                timer?.cancel()
+                if expired.withLock({ $0 }) { throw TotalTimeoutError(url: url, seconds: handshakeTimeout ?? 0) }
+                throw error
+            }
+            onAnswer(response)
             let deflate = try Self.check(response, key: key, protocols: protocols, compress: compress)
             let transport = ClientTransport(outbound: outbound)
             let ws = if let deflate {
@@ -115,35 +146,6 @@ public enum WebSocketClient {
         } catch {
             throw refuse("Invalid Sec-WebSocket-Extensions: \(answer.joined(separator: ", "))")
         }
-    }
-}
-
-/// Where a WebSocket URL points.
-struct Target {
-    let host: String
-    let port: Int
-    let secure: Bool
-    let path: String
-    let authority: String
-    let isIPAddress: Bool
-
-    init(_ url: String) throws {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), let host = parsed.host, !host.isEmpty else {
-            throw WSServerHandshakeError(status: .badRequest, message: "Invalid WebSocket URL: \(url)", headers: [:])
-        }
-        switch scheme {
-        case "ws", "http": self.secure = false
-        case "wss", "https": self.secure = true
-        default: throw WSServerHandshakeError(status: .badRequest, message: "Not a WebSocket URL: \(url)", headers: [:])
-        }
-        let bareHost = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        self.host = bareHost
-        self.port = parsed.port ?? (self.secure ? 443 : 80)
-        let path = parsed.path.isEmpty ? "/" : parsed.path
-        self.path = parsed.query.map { "\(path)?\($0)" } ?? path
-        let hostForm = bareHost.contains(":") ? "[\(bareHost)]" : bareHost
-        self.authority = parsed.port.map { "\(hostForm):\($0)" } ?? hostForm
-        self.isIPAddress = bareHost.contains(":") || bareHost.allSatisfy { $0.isNumber || $0 == "." }
     }
 }
 
