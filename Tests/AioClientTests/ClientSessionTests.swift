@@ -39,6 +39,7 @@ struct Echo: Codable, Equatable {
     var contentType: String?
     var authorization: String?
     var port: Int
+    var address: String
 }
 
 /// An app that answers with what it was sent, and redirects as told.
@@ -53,7 +54,8 @@ func echoApp() -> Application {
                 body: try await request.text(),
                 contentType: request.headers[.contentType],
                 authorization: request.headers[.authorization],
-                port: request.connection.remoteAddress?.port ?? 0
+                port: request.connection.remoteAddress?.port ?? 0,
+                address: request.connection.remoteAddress?.ipAddress ?? ""
             )
         )
     }

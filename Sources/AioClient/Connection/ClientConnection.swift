@@ -32,29 +32,54 @@ final class ClientConnection: Sendable {
         proxyTLS: NIOSSLContext?,
         parser: HTTPParserConfiguration,
         timeout: Double?,
+        dns: DNSCache,
+        trace: RequestTrace?,
         onIdle: @escaping @Sendable (ClientConnection, Bool) -> Void
     ) async throws -> ClientConnection {
         let eventLoop = connector.eventLoopGroup.next()
-        var bootstrap = ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-        if let timeout { bootstrap = bootstrap.connectTimeout(.seconds(clamping: timeout)) }
         let started = NIODeadline.now()
+        /// What is left of the connect's time budget.
+        func left() -> Double? { timeout.map { max(0, $0 - Double((NIODeadline.now() - started).nanoseconds) / 1e9) } }
+        var bootstrap = ClientBootstrap(group: eventLoop).channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(HTTPClientHandler(configuration: parser))
+            }
+        }
+        if let address = connector.localAddress { bootstrap = bootstrap.bind(to: address) }
         let (firstHost, firstPort) = key.proxy.map { ($0.url.host, $0.url.port) } ?? (key.host, key.port)
         let channel: any Channel
         do {
-            channel = try await bootstrap.channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(HTTPClientHandler(configuration: parser))
+            if let path = connector.unixSocketPath {
+                if let left = left() { bootstrap = bootstrap.connectTimeout(.seconds(clamping: left)) }
+                do {
+                    channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+                } catch ChannelError.connectTimeout {
+                    throw ConnectionTimeoutError(host: key.host, port: key.port, seconds: timeout ?? 0)
+                } catch {
+                    throw UnixClientConnectorError(host: path, port: 0, underlying: error)
                 }
-            }.connect(host: connector.address(for: firstHost, port: firstPort), port: firstPort).get()
+            } else {
+                let host = connector.address(for: firstHost, port: firstPort)
+                if !ClientURL.isAddress(host) {
+                    // Resolved (or found in the cache) here, raced by NIO's Happy Eyeballs.
+                    let addresses = try await dns.addresses(host: host, port: firstPort, trace: trace)
+                    bootstrap = bootstrap.resolver(ResolvedAddresses(addresses: addresses, eventLoop: eventLoop))
+                }
+                if let left = left() {
+                    guard left > 0 else { throw ConnectionTimeoutError(host: key.host, port: key.port, seconds: timeout ?? 0) }
+                    bootstrap = bootstrap.connectTimeout(.seconds(clamping: left))
+                }
+                channel = try await bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1).connect(host: host, port: firstPort).get()
+            }
+        } catch let error as any ClientError {
+            throw error
         } catch {
             throw Self.connectFailure(error, key: key, timeout: timeout)
         }
         let expired = Mutex(false)
         do {
             // Every step shares the connect's time budget; a cancelled task stops them.
-            let left = timeout.map { max(0, $0 - Double((NIODeadline.now() - started).nanoseconds) / 1e9) }
-            let timer = left.map { left in
+            let timer = left().map { left in
                 channel.eventLoop.scheduleTask(in: .seconds(clamping: left)) {
                     expired.withLock { $0 = true }
                     channel.close(promise: nil)
@@ -203,7 +228,8 @@ final class ClientConnection: Sendable {
         head: ByteBuffer,
         body: ClientRequestBody?,
         chunked: Bool,
-        exchange: Exchange
+        exchange: Exchange,
+        trace: RequestTrace?
     ) async throws -> ResponseStart {
         let handler = self.handler
         let channel = self.channel
@@ -212,16 +238,19 @@ final class ClientConnection: Sendable {
                 // `Expect: 100-continue`: the head alone, then the body once the server agrees.
                 channel.eventLoop.execute { handler.value.start(exchange, head: head, body: nil, streamed: true) }
                 if try await decision.futureResult.get() {
-                    try await self.stream(body, chunked: chunked, exchange: exchange)
+                    try await self.stream(body, chunked: chunked, exchange: exchange, trace: trace)
                 } else {
                     channel.eventLoop.execute { handler.value.requestWithheld(exchange) }
                 }
             } else if body == nil || body?.buffer != nil {
                 let whole = body?.buffer
                 channel.eventLoop.execute { handler.value.start(exchange, head: head, body: whole, streamed: false) }
+                if let trace, let whole {
+                    await trace.send({ $0.onRequestChunkSent }, TraceChunkParams(method: exchange.method, url: exchange.url, chunk: whole))
+                }
             } else if let body {
                 channel.eventLoop.execute { handler.value.start(exchange, head: head, body: nil, streamed: true) }
-                try await self.stream(body, chunked: chunked, exchange: exchange)
+                try await self.stream(body, chunked: chunked, exchange: exchange, trace: trace)
             }
             return try await exchange.promise.futureResult.get()
         } onCancel: {
@@ -230,7 +259,7 @@ final class ClientConnection: Sendable {
     }
 
     /// Writes a streamed body, chunked when its length is unknown.
-    private func stream(_ body: ClientRequestBody, chunked: Bool, exchange: Exchange) async throws {
+    private func stream(_ body: ClientRequestBody, chunked: Bool, exchange: Exchange, trace: RequestTrace?) async throws {
         let handler = self.handler
         let eventLoop = self.channel.eventLoop
         /// The connection failed under the body: the exchange's own error says why.
@@ -248,6 +277,7 @@ final class ClientConnection: Sendable {
                 } catch {
                     throw WriteFailed(underlying: error)
                 }
+                await trace?.send({ $0.onRequestChunkSent }, TraceChunkParams(method: exchange.method, url: exchange.url, chunk: piece))
             }
             if chunked {
                 var last = ByteBuffer()

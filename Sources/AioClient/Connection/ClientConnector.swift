@@ -1,3 +1,4 @@
+import CoreMetrics
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -31,6 +32,23 @@ public struct ClientConnector: Sendable {
     /// How many bytes of a response body are buffered before reading from the socket pauses
     /// until the reader catches up (aiohttp's `read_bufsize`, 64 KiB).
     public var readBufferSize: Int
+    /// What turns host names into addresses (the system's, on a thread pool, by default).
+    public var resolver: any HostResolver
+    /// Whether resolved names are kept (aiohttp's `use_dns_cache`).
+    public var useDNSCache: Bool
+    /// How long a resolved name is kept, in seconds (10, as aiohttp); nil keeps it for the
+    /// session's life.
+    public var ttlDNSCache: Double?
+    /// The local address connections are made from (aiohttp's `local_addr`); nil lets the
+    /// system choose.
+    public var localAddress: SocketAddress?
+    /// A Unix domain socket every connection goes to instead of the URL's host and port, as
+    /// aiohttp's `UnixConnector` (the URL still names the host sent in `Host`).
+    public var unixSocketPath: String?
+    /// Where the session reports its pool (connections open and idle, requests waiting) and
+    /// its requests' durations; nil reports nothing. `MetricsSystem.factory` for the
+    /// bootstrapped backend (swift-prometheus…).
+    public var metricsFactory: (any MetricsFactory)?
 
     /// A connector with aiohttp's defaults unless told otherwise.
     public init(
@@ -41,7 +59,13 @@ public struct ClientConnector: Sendable {
         resolve: [String: String] = [:],
         pinnedFingerprint: [UInt8]? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        readBufferSize: Int = 1 << 16
+        readBufferSize: Int = 1 << 16,
+        resolver: any HostResolver = ThreadedResolver(),
+        useDNSCache: Bool = true,
+        ttlDNSCache: Double? = 10,
+        localAddress: SocketAddress? = nil,
+        unixSocketPath: String? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.limit = limit
         self.limitPerHost = limitPerHost
@@ -51,6 +75,12 @@ public struct ClientConnector: Sendable {
         self.pinnedFingerprint = pinnedFingerprint
         self.eventLoopGroup = eventLoopGroup
         self.readBufferSize = readBufferSize
+        self.resolver = resolver
+        self.useDNSCache = useDNSCache
+        self.ttlDNSCache = ttlDNSCache
+        self.localAddress = localAddress
+        self.unixSocketPath = unixSocketPath
+        self.metricsFactory = metricsFactory
     }
 
     /// The address to connect to for `host`:`port`: a `resolve` entry, else the name itself.

@@ -41,6 +41,8 @@ final class ConnectionPool: Sendable {
 
     let connector: ClientConnector
     let parser: HTTPParserConfiguration
+    let dns: DNSCache
+    let metrics: PoolMetrics?
     private let state = Mutex(State())
     private let sweeper = Mutex<RepeatedTask?>(nil)
     private let sslContexts = Mutex<[NIOSSLContext?]>([nil, nil])
@@ -48,6 +50,8 @@ final class ConnectionPool: Sendable {
     init(connector: ClientConnector, parser: HTTPParserConfiguration) {
         self.connector = connector
         self.parser = parser
+        self.metrics = connector.metricsFactory.map { PoolMetrics(factory: $0) }
+        self.dns = DNSCache(resolver: connector.resolver, enabled: connector.useDNSCache, ttl: connector.ttlDNSCache)
         let keepAlive = TimeAmount.seconds(clamping: connector.keepAliveTimeout)
         // Idle connections past their keep-alive time are closed once a second.
         let task = connector.eventLoopGroup.any().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [weak self] _ in
@@ -56,13 +60,25 @@ final class ConnectionPool: Sendable {
         self.sweeper.withLock { $0 = task }
     }
 
+    /// Runs `body` on the state under the lock, then reports the pool's numbers when metrics
+    /// are on.
+    private func withState<Result: Sendable>(_ body: (inout State) throws -> Result) rethrows -> Result {
+        guard let metrics = self.metrics else { return try self.state.withLock { try body(&$0) } }
+        let (result, snapshot) = try self.state.withLock { state in
+            let result = try body(&state)
+            return (result, PoolMetrics.Snapshot(open: state.total, idle: state.idle.values.reduce(0) { $0 + $1.count }, waiters: state.waiters.count))
+        }
+        metrics.record(snapshot)
+        return result
+    }
+
     deinit {
         self.sweeper.withLock { $0?.cancel() }
     }
 
     private func closeIdle(olderThan keepAlive: TimeAmount) {
         let now = NIODeadline.now()
-        let expired = self.state.withLock { state -> [ClientConnection] in
+        let expired = self.withState { state -> [ClientConnection] in
             var expired: [ClientConnection] = []
             for (key, list) in state.idle where list.contains(where: { now - $0.since >= keepAlive }) {
                 expired += list.filter { now - $0.since >= keepAlive }.map(\.connection)
@@ -79,16 +95,20 @@ final class ConnectionPool: Sendable {
     /// - Parameters:
     ///   - fresh: never reuse an idle connection (a retry after a stale one).
     ///   - timeout: the longest wait for a free connection and the connect together.
-    func acquire(_ key: PoolKey, fresh: Bool = false, timeout: Double?, sockConnect: Double?) async throws -> (ClientConnection, reused: Bool) {
+    func acquire(_ key: PoolKey, fresh: Bool = false, timeout: Double?, sockConnect: Double?, trace: RequestTrace?) async throws -> (ClientConnection, reused: Bool) {
         let deadline = timeout.map { NIODeadline.now() + .seconds(clamping: $0) }
         let grant: Grant
+        let place = TraceConnectionParams(host: key.host, port: key.port)
         if let now = try self.take(key, fresh: fresh) {
             grant = now
         } else {
+            await trace?.send({ $0.onConnectionQueuedStart }, place)
             grant = try await self.wait(key, fresh: fresh, timeout: timeout)
+            await trace?.send({ $0.onConnectionQueuedEnd }, place)
         }
         switch grant {
         case .connection(let connection):
+            await trace?.send({ $0.onConnectionReuseconn }, place)
             return (connection, true)
         case .slot:
             var connectTimeout = sockConnect
@@ -101,6 +121,7 @@ final class ConnectionPool: Sendable {
                 connectTimeout = min(connectTimeout ?? left, left)
             }
             let connection: ClientConnection
+            await trace?.send({ $0.onConnectionCreateStart }, place)
             do {
                 connection = try await ClientConnection.connect(
                     key,
@@ -108,7 +129,9 @@ final class ConnectionPool: Sendable {
                     tls: key.isSecure ? try self.tlsContext(for: key, pinned: true) : nil,
                     proxyTLS: key.proxy?.url.isSecure == true ? try self.tlsContext(for: key, pinned: false) : nil,
                     parser: self.parser,
-                    timeout: connectTimeout
+                    timeout: connectTimeout,
+                    dns: self.dns,
+                    trace: trace
                 ) { [weak self] connection, reusable in
                     if reusable { self?.checkIn(connection) } else { self?.closed(connection) }
                 }
@@ -116,7 +139,7 @@ final class ConnectionPool: Sendable {
                 self.released(key)
                 throw error
             }
-            let closed = self.state.withLock { state -> Bool in
+            let closed = self.withState { state -> Bool in
                 if !state.closed { state.all[ObjectIdentifier(connection)] = connection }
                 return state.closed
             }
@@ -125,6 +148,7 @@ final class ConnectionPool: Sendable {
                 connection.close()
                 throw ClientConnectorSocketError(host: key.host, port: key.port, underlying: SessionClosed())
             }
+            await trace?.send({ $0.onConnectionCreateEnd }, place)
             return (connection, false)
         }
     }
@@ -157,7 +181,7 @@ final class ConnectionPool: Sendable {
 
     /// An idle connection or a free slot, right now; nil when the caller must wait.
     private func take(_ key: PoolKey, fresh: Bool) throws -> Grant? {
-        let (grant, stale) = try self.state.withLock { state throws -> (Grant?, [ClientConnection]) in
+        let (grant, stale) = try self.withState { state throws -> (Grant?, [ClientConnection]) in
             guard !state.closed else { throw ClientConnectorSocketError(host: key.host, port: key.port, underlying: SessionClosed()) }
             return self.take(key, fresh: fresh, in: &state)
         }
@@ -209,7 +233,7 @@ final class ConnectionPool: Sendable {
 
     /// Waits in line for a connection or a slot.
     private func wait(_ key: PoolKey, fresh: Bool, timeout: Double?) async throws -> Grant {
-        let id = self.state.withLock { state in
+        let id = self.withState { state in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter
         }
@@ -220,11 +244,11 @@ final class ConnectionPool: Sendable {
         }
         defer {
             timer?.cancel()
-            self.state.withLock { _ = $0.abandoned.removeValue(forKey: id) }
+            self.withState { _ = $0.abandoned.removeValue(forKey: id) }
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let (grant, stale, failure) = self.state.withLock { state -> (Grant?, [ClientConnection], (any Error)?) in
+                let (grant, stale, failure) = self.withState { state -> (Grant?, [ClientConnection], (any Error)?) in
                     guard !state.closed else {
                         return (nil, [], ClientConnectorSocketError(host: key.host, port: key.port, underlying: SessionClosed()))
                     }
@@ -248,7 +272,7 @@ final class ConnectionPool: Sendable {
 
     /// Takes waiter `id` out of the line, failing it with `error`.
     private func leave(_ id: Int, _ error: any Error) {
-        let waiter = self.state.withLock { state -> Waiter? in
+        let waiter = self.withState { state -> Waiter? in
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else {
                 // Not in line yet (or served already): it finds this when it comes.
                 state.abandoned[id] = error
@@ -267,7 +291,7 @@ final class ConnectionPool: Sendable {
             case idled
             case closeFor(Waiter?)
         }
-        let outcome = self.state.withLock { state -> Outcome in
+        let outcome = self.withState { state -> Outcome in
             guard !state.closed else { return .closeFor(nil) }
             if let index = state.waiters.firstIndex(where: { $0.key == connection.key }) {
                 return .handed(state.waiters.remove(at: index))
@@ -288,7 +312,7 @@ final class ConnectionPool: Sendable {
 
     /// `connection` closed: its slot goes to the first waiter that may use it.
     private func closed(_ connection: ClientConnection) {
-        let transferred = self.state.withLock { state -> Bool in
+        let transferred = self.withState { state -> Bool in
             state.all[ObjectIdentifier(connection)] = nil
             if var list = state.idle[connection.key] {
                 list.removeAll { $0.connection === connection }
@@ -302,7 +326,7 @@ final class ConnectionPool: Sendable {
 
     /// A slot of `key` is free again.
     private func released(_ key: PoolKey) {
-        let waiter = self.state.withLock { state -> Waiter? in
+        let waiter = self.withState { state -> Waiter? in
             state.total -= 1
             state.open[key, default: 1] -= 1
             if state.open[key] == 0 { state.open[key] = nil }
@@ -317,7 +341,7 @@ final class ConnectionPool: Sendable {
 
     /// Closes every connection and fails every waiter.
     func close() async {
-        let (connections, waiters) = self.state.withLock { state -> ([ClientConnection], [Waiter]) in
+        let (connections, waiters) = self.withState { state -> ([ClientConnection], [Waiter]) in
             state.closed = true
             defer {
                 state.waiters = []

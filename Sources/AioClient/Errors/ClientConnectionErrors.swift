@@ -41,6 +41,9 @@ public typealias ClientConnectorSSLError = ClientConnectorFailure<ClientConnecto
 public typealias ClientConnectorCertificateError = ClientConnectorFailure<ClientConnectorFailureKinds.Certificate>
 /// The proxy could not be reached, or closed the connection before opening a tunnel.
 public typealias ClientProxyConnectionError = ClientConnectorFailure<ClientConnectorFailureKinds.Proxy>
+/// The connector's Unix domain socket could not be connected (``ClientConnector/unixSocketPath``);
+/// `host` holds the socket's path.
+public typealias UnixClientConnectorError = ClientConnectorFailure<ClientConnectorFailureKinds.Unix>
 /// The seed's name for ``ClientProxyConnectionError``.
 public typealias ProxyConnectionError = ClientProxyConnectionError
 
@@ -67,6 +70,14 @@ public enum ClientConnectorFailureKinds {
         public static let name = "ClientConnectorSSLError"
         public static func describe(host: String, port: Int, underlying: String) -> String {
             "TLS handshake with \(host):\(port) failed: \(underlying) (does the server speak TLS on this port?)"
+        }
+    }
+
+    /// The Unix domain socket could not be connected.
+    public enum Unix: ClientConnectorFailureKind {
+        public static let name = "UnixClientConnectorError"
+        public static func describe(host: String, port: Int, underlying: String) -> String {
+            "Cannot connect to the Unix socket \(host): \(underlying) (is the server listening there?)"
         }
     }
 

@@ -38,6 +38,7 @@ public final class ClientResponse: Sendable {
     let body: ResponseBodyStream
     private let target: ClientURL
     private let decodes: Bool
+    private let trace: RequestTrace?
     private let state = Mutex(BodyState.unread)
 
     private enum BodyState {
@@ -46,7 +47,16 @@ public final class ClientResponse: Sendable {
         case read(ByteBuffer)
     }
 
-    init(head: HTTPResponseHead, body: ResponseBodyStream, url: ClientURL, request: RequestInfo, history: [ClientResponse], autoDecompress: Bool) {
+    init(
+        head: HTTPResponseHead,
+        body: ResponseBodyStream,
+        url: ClientURL,
+        request: RequestInfo,
+        history: [ClientResponse],
+        autoDecompress: Bool,
+        trace: RequestTrace?
+    ) {
+        self.trace = trace
         self.status = head.response.status
         self.version = head.version
         self.headers = head.response.headerFields
@@ -262,6 +272,15 @@ public final class ClientResponse: Sendable {
                         self.decoder = ContentDecoder(coding: coding.trimmingSpaces, limit: .max)
                     }
                 }
+                guard let piece = try await self.nextPiece() else { return nil }
+                if let trace = self.response.trace {
+                    await trace.send({ $0.onResponseChunkReceived }, TraceChunkParams(method: self.response.method, url: self.response.url, chunk: piece))
+                }
+                return piece
+            }
+
+            /// The next piece, decoded.
+            private mutating func nextPiece() async throws -> ByteBuffer? {
                 while !self.done {
                     guard let piece = try await self.response.body.next() else {
                         self.done = true

@@ -51,7 +51,7 @@ extension ClientSession {
         if viaProxy, let authorization = route?.authorization { fields[.proxyAuthorization] = authorization }
         // A connection of its own, which holds a slot of the pool until it closes.
         let (connection, _) = try await self.pool.acquire(
-            PoolKey(target, proxy: route), fresh: true, timeout: timeout.connect, sockConnect: timeout.sockConnect
+            PoolKey(target, proxy: route), fresh: true, timeout: timeout.connect, sockConnect: timeout.sockConnect, trace: nil
         )
         let channel = try await self.pool.detach(connection)
         return try await WebSocketClient.run(

@@ -31,6 +31,8 @@ public final class ClientSession: Sendable {
     public let cookieJar: (any AbstractCookieJar)?
     /// The middlewares every request goes through, outermost first.
     public let middlewares: [ClientMiddleware]
+    /// The hooks told of what each request does.
+    public let traceConfigs: [TraceConfig]
     /// Whether `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` choose a proxy for requests that
     /// name none.
     public let trustEnv: Bool
@@ -48,6 +50,7 @@ public final class ClientSession: Sendable {
     ///   - cookieJar: where cookies set by responses are kept and sent from (a ``CookieJar`` by
     ///     default; nil or ``DummyCookieJar`` to keep none).
     ///   - middlewares: run around every request, redirects and retries included.
+    ///   - traceConfigs: hooks told of each request's steps (aiohttp's `trace_configs`).
     ///   - proxy: a forward proxy for every request (`http://` or `https://`, credentials in
     ///     its userinfo or `proxyAuth`).
     ///   - proxyAuth: Basic credentials for the proxy (`Proxy-Authorization`).
@@ -68,6 +71,7 @@ public final class ClientSession: Sendable {
         connector: ClientConnector = ClientConnector(),
         cookieJar: (any AbstractCookieJar)? = CookieJar(),
         middlewares: [ClientMiddleware] = [],
+        traceConfigs: [TraceConfig] = [],
         proxy: String? = nil,
         proxyAuth: BasicAuth? = nil,
         trustEnv: Bool = false,
@@ -87,6 +91,7 @@ public final class ClientSession: Sendable {
         self.maxRedirects = maxRedirects
         self.cookieJar = cookieJar
         self.middlewares = middlewares
+        self.traceConfigs = traceConfigs
         self.proxy = try proxy.map { try ClientProxy($0, auth: proxyAuth) }
         self.trustEnv = trustEnv
         let parser = HTTPParserConfiguration(
@@ -96,6 +101,12 @@ public final class ClientSession: Sendable {
             maxFieldCount: maxHeaders
         )
         self.pool = ConnectionPool(connector: connector, parser: parser)
+    }
+
+    /// Forgets the resolved addresses of `host`, or of every host (aiohttp's
+    /// `clear_dns_cache`): the next connection asks the resolver again.
+    public func clearDNSCache(host: String? = nil) {
+        self.pool.dns.clear(host: host)
     }
 
     /// Closes every connection; requests still running fail.
@@ -121,6 +132,8 @@ public final class ClientSession: Sendable {
     ///     (or has not answered within a second); a final answer instead keeps the body back.
     ///     An `Expect: 100-continue` field among `headers` does the same.
     ///   - raiseForStatus: this request's status check instead of the session's.
+    ///   - traceRequestContext: handed to the trace hooks of this request (aiohttp's
+    ///     `trace_request_ctx`).
     /// - Throws: a ``ClientError``: ``InvalidURL``, a ``ClientConnectionError``, a
     ///   ``ClientTimeoutError``, ``TooManyRedirects``, ``ClientResponseStatusError`` when the
     ///   session raises for status, ``ClientRequestError`` for `compress` with a
@@ -139,7 +152,8 @@ public final class ClientSession: Sendable {
         proxyAuth: BasicAuth? = nil,
         compress: RequestCompression? = nil,
         expect100: Bool = false,
-        raiseForStatus: StatusCheck? = nil
+        raiseForStatus: StatusCheck? = nil,
+        traceRequestContext: (any Sendable)? = nil
     ) async throws -> ClientResponse {
         let timeout = timeout ?? self.timeout
         let proxy = try proxy.map { try ClientProxy($0, auth: proxyAuth) } ?? self.proxy
@@ -160,6 +174,8 @@ public final class ClientSession: Sendable {
         }
         if expect100, body != nil { fields[.expect] = "100-continue" }
         let check = raiseForStatus ?? self.raiseForStatus
+        let trace = RequestTrace(self.traceConfigs, context: traceRequestContext)
+        let started = self.pool.metrics != nil ? ContinuousClock.now : nil
         var history: [ClientResponse] = []
         let limit = maxRedirects ?? self.maxRedirects
         let firstOrigin = target.origin
@@ -176,49 +192,59 @@ public final class ClientSession: Sendable {
                 method: request.method,
                 headers: fields
             )
+            await trace?.send({ $0.onRequestStart }, TraceRequestParams(method: info.method, url: info.url, headers: info.headers))
             let response = try await self.send(
                 info, request.target, body: request.body, proxy: route,
-                timeout: timeout, deadline: deadline, history: request.history
+                timeout: timeout, deadline: deadline, history: request.history, trace: trace
             )
             let setCookie = response.headers[values: .setCookie]
             if !setCookie.isEmpty { self.storeCookies(setCookie, from: request.target) }
             return response
         }
-        while true {
-            let request = ClientRequest(
-                method: method, headers: fields, body: body,
-                isCrossOrigin: target.origin != firstOrigin, target: target, history: history
-            )
-            let response = try await send(request)
-            guard allowRedirects, [301, 302, 303, 307, 308].contains(response.status.code),
-                let location = response.headers[.location]
-            else {
-                try await check.run(response)
-                return response
-            }
-            await response.release()
-            history.append(response)
-            guard history.count <= limit else {
-                throw TooManyRedirects(
-                    status: response.status,
-                    headers: response.headers,
-                    history: history.map { (url: $0.url, status: $0.status) }
+        do {
+            while true {
+                let request = ClientRequest(
+                    method: method, headers: fields, body: body,
+                    isCrossOrigin: target.origin != firstOrigin, target: target, history: history
                 )
+                let response = try await send(request)
+                guard allowRedirects, [301, 302, 303, 307, 308].contains(response.status.code),
+                    let location = response.headers[.location]
+                else {
+                    await trace?.send({ $0.onRequestEnd }, TraceResponseParams(method: method, url: target.string, headers: fields, response: response))
+                    if let started { self.pool.metrics?.recordRequest(method, status: response.status, duration: .now - started) }
+                    try await check.run(response)
+                    return response
+                }
+                await trace?.send({ $0.onRequestRedirect }, TraceResponseParams(method: method, url: target.string, headers: fields, response: response))
+                await response.release()
+                history.append(response)
+                guard history.count <= limit else {
+                    throw TooManyRedirects(
+                        status: response.status,
+                        headers: response.headers,
+                        history: history.map { (url: $0.url, status: $0.status) }
+                    )
+                }
+                let next = try target.redirect(to: location)
+                let code = response.status.code
+                if (code == 303 && method != .head) || ((code == 301 || code == 302) && method == .post) {
+                    method = .get
+                    body = nil
+                    for name in [HTTPField.Name.contentLength, .contentType, .contentEncoding, .transferEncoding, .expect] { fields[name] = nil }
+                } else if let current = body, !current.isReplayable {
+                    throw ClientRequestError("The \(code) redirect to \(next) needs the body again, and a stream cannot be sent twice")
+                }
+                if next.origin != target.origin {
+                    // Credentials the caller gave for one origin never go to another.
+                    for name in [HTTPField.Name.authorization, .cookie, .proxyAuthorization] { fields[name] = nil }
+                }
+                target = next
             }
-            let next = try target.redirect(to: location)
-            let code = response.status.code
-            if (code == 303 && method != .head) || ((code == 301 || code == 302) && method == .post) {
-                method = .get
-                body = nil
-                for name in [HTTPField.Name.contentLength, .contentType, .contentEncoding, .transferEncoding, .expect] { fields[name] = nil }
-            } else if let current = body, !current.isReplayable {
-                throw ClientRequestError("The \(code) redirect to \(next) needs the body again, and a stream cannot be sent twice")
-            }
-            if next.origin != target.origin {
-                // Credentials the caller gave for one origin never go to another.
-                for name in [HTTPField.Name.authorization, .cookie, .proxyAuthorization] { fields[name] = nil }
-            }
-            target = next
+        } catch {
+            await trace?.send({ $0.onRequestException }, TraceErrorParams(method: method, url: target.string, headers: fields, error: error))
+            if let started { self.pool.metrics?.recordRequest(method, status: nil, duration: .now - started) }
+            throw error
         }
     }
 
@@ -245,7 +271,8 @@ public final class ClientSession: Sendable {
         proxy: ClientProxy?,
         timeout: ClientTimeout,
         deadline: (at: NIODeadline, seconds: Double)?,
-        history: [ClientResponse]
+        history: [ClientResponse],
+        trace: RequestTrace?
     ) async throws -> ClientResponse {
         let key = PoolKey(url, proxy: proxy)
         let method = request.method
@@ -259,7 +286,7 @@ public final class ClientSession: Sendable {
                 guard left > 0 else { throw TotalTimeoutError(url: url.string, seconds: deadline.seconds) }
                 connectTimeout = min(connectTimeout ?? left, left)
             }
-            let (connection, reused) = try await self.pool.acquire(key, fresh: fresh, timeout: connectTimeout, sockConnect: timeout.sockConnect)
+            let (connection, reused) = try await self.pool.acquire(key, fresh: fresh, timeout: connectTimeout, sockConnect: timeout.sockConnect, trace: trace)
             let exchange = Exchange(
                 method: method,
                 promise: connection.channel.eventLoop.makePromise(),
@@ -271,14 +298,18 @@ public final class ClientSession: Sendable {
             )
             if expectsContinue { exchange.continueDecision = connection.channel.eventLoop.makePromise() }
             do {
-                let start = try await connection.execute(head: head, body: body, chunked: chunked, exchange: exchange)
+                if let trace {
+                    await trace.send({ $0.onRequestHeadersSent }, TraceRequestParams(method: method, url: request.url, headers: request.headers))
+                }
+                let start = try await connection.execute(head: head, body: body, chunked: chunked, exchange: exchange, trace: trace)
                 return ClientResponse(
                     head: start.head,
                     body: start.body,
                     url: url,
                     request: request,
                     history: history,
-                    autoDecompress: self.autoDecompress
+                    autoDecompress: self.autoDecompress,
+                    trace: trace
                 )
             } catch let error as ServerDisconnectedError where reused && error.nothingReceived && !fresh
                 && method.isIdempotent && body?.isReplayable != false
@@ -424,6 +455,7 @@ public func withClientSession<Result: Sendable>(
     connector: ClientConnector = ClientConnector(),
     cookieJar: (any AbstractCookieJar)? = CookieJar(),
     middlewares: [ClientMiddleware] = [],
+    traceConfigs: [TraceConfig] = [],
     proxy: String? = nil,
     proxyAuth: BasicAuth? = nil,
     trustEnv: Bool = false,
@@ -439,6 +471,7 @@ public func withClientSession<Result: Sendable>(
         connector: connector,
         cookieJar: cookieJar,
         middlewares: middlewares,
+        traceConfigs: traceConfigs,
         proxy: proxy,
         proxyAuth: proxyAuth,
         trustEnv: trustEnv,
