@@ -189,6 +189,7 @@ let package = Package(
                 "AioTesting",
                 "AioWeb",
                 "AioWebSocket",
+                "AioTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

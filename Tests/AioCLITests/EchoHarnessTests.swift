@@ -1,4 +1,5 @@
 import AioServer
+import AioTestSupport
 import AioTesting
 import Foundation
 import Testing
@@ -10,14 +11,7 @@ import Testing
 /// missing Host refused.
 @Suite("llhttp harness against aio echo")
 struct EchoHarnessTests {
-    static var harness: URL {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        if let path = ProcessInfo.processInfo.environment["AIO_CONFORMANCE_DIR"] {
-            return URL(fileURLWithPath: path).appendingPathComponent("harness.py")
-        }
-        return root.deletingLastPathComponent().appendingPathComponent("shared/conformance/harness.py")
-    }
+    static var harness: URL { Corpus.directory.appendingPathComponent("harness.py") }
 
     /// Runs the harness with `arguments` and returns its summary line and its failure detail.
     ///
