@@ -35,6 +35,14 @@ let package = Package(
             dependencies: [.product(name: "AioMultipart", package: "swift-aiohttp")]
         ),
         .executableTarget(
+            name: "FuzzCookieParser",
+            dependencies: [.product(name: "AioClient", package: "swift-aiohttp")]
+        ),
+        .executableTarget(
+            name: "FuzzDigestChallenge",
+            dependencies: [.product(name: "AioClient", package: "swift-aiohttp")]
+        ),
+        .executableTarget(
             name: "FuzzWebSocketFrames",
             dependencies: [
                 "FuzzSupport",

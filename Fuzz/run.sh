@@ -55,6 +55,22 @@ seed_websocket() {  # a masked fragmented text with a ping between, an unmasked 
     printf '\x02\xc1\x87\x00\x00\x00\x00\xca\x48\xcd\xc9\xc9\x07\x00' > "$dir/deflate"
 }
 
+seed_cookies() {  # Set-Cookie values with every attribute the jar reads
+    local dir=$1
+    mkdir -p "$dir"
+    printf 'sid=abc; Domain=.Example.com; Path=/a; Expires=Wed, 09 Jun 2021 10:18:14 GMT; Max-Age=60; Secure; HttpOnly; SameSite=Lax' > "$dir/full"
+    printf 'a=b; Domain=127.0.0.1; Path=; Expires=Sun, 06 Nov 1994 08:49:37 GMT' > "$dir/address"
+    printf ' spaced = "quoted value" ;path=/x/ ; max-age=-1' > "$dir/spaced"
+}
+
+seed_digest() {  # challenges as RFC 7616 and httpbin write them
+    local dir=$1
+    mkdir -p "$dir"
+    printf 'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"
+Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=MD5, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"' > "$dir/rfc"
+    printf 'Basic realm="x", Digest realm="me@kennethreitz.com", nonce="a\\"b", qop=auth, algorithm=SHA-512-256-sess, userhash=true, stale=TRUE' > "$dir/mixed"
+}
+
 run_one() {
     local name=$1 corpus=../.build-fuzz-corpus/$1
     case $name in
@@ -63,6 +79,8 @@ run_one() {
         FuzzMultipartReader) seed_multipart "$corpus" ;;
         FuzzContentDisposition) seed_disposition "$corpus" ;;
         FuzzWebSocketFrames) seed_websocket "$corpus" ;;
+        FuzzCookieParser) seed_cookies "$corpus" ;;
+        FuzzDigestChallenge) seed_digest "$corpus" ;;
         *) mkdir -p "$corpus"; printf '5\r\nhello\r\n0\r\nT: v\r\n\r\n' > "$corpus/seed" ;;
     esac
     mkdir -p crashes
@@ -78,7 +96,7 @@ run_one() {
 }
 
 if [ "$target" = all ]; then
-    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder FuzzMultipartReader FuzzContentDisposition FuzzWebSocketFrames; do
+    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder FuzzMultipartReader FuzzContentDisposition FuzzWebSocketFrames FuzzCookieParser FuzzDigestChallenge; do
         run_one "$name"
     done
 else

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real peers the interop tests drive: Debian packages (curl, openssl, python3,
-# chromium, tinyproxy), a virtualenv in .venv with the Python clients and servers, and Autobahn's wstest.
+# chromium, tinyproxy, nginx), a virtualenv in .venv with the Python clients and servers, and Autobahn's wstest.
 # Idempotent; quick when up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in curl openssl python3 chromium tinyproxy; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in curl openssl python3 chromium tinyproxy nginx; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" curl >/dev/null

@@ -30,6 +30,51 @@ struct FetchCommandTests {
         try await ExternalProcess.run([try aioExecutable] + arguments)
     }
 
+    /// A 1 GiB download to a file: the body goes to disk as it comes, so the client's peak
+    /// resident memory (VmHWM, read from /proc while it runs) stays under 64 MiB.
+    @Test(.timeLimit(.minutes(3)))
+    func aGigabyteDownloadStaysSmallInMemory() async throws {
+        let size = 1 << 30
+        let app = Application()
+        app.router.get("/gigabyte") { _ in
+            .stream(length: size) { writer in
+                let piece = ByteBuffer(repeating: 0x61, count: 1 << 16)
+                for _ in 0..<(size >> 16) { try await writer.write(piece) }
+            }
+        }
+        _ = try app.freeze()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("aio-gigabyte-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try await withTestServer(responder: try ApplicationResponder(app)) { server in
+            let process = try RunningProcess([try aioExecutable, "get", "http://127.0.0.1:\(server.port)/gigabyte", "-o", file.path])
+            let (status, peakKiB) = try await withThrowingTaskGroup(of: (Int32?, Int?).self) { group in
+                group.addTask { (await process.waitForExit(), nil) }
+                group.addTask {
+                    // The peak so far, every 50 ms, until the process is gone.
+                    var peak = 0
+                    while let text = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8),
+                        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+                    {
+                        peak = max(peak, Int(line.split(separator: " ")[1]) ?? 0)
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    return (nil, peak)
+                }
+                var status: Int32 = -1
+                var peak = 0
+                for try await result in group {
+                    if let exit = result.0 { status = exit }
+                    if let sampled = result.1 { peak = sampled }
+                }
+                return (status, peak)
+            }
+            #expect(status == 0)
+            let written = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int
+            #expect(written == size)
+            #expect(peakKiB > 0 && peakKiB < 64 * 1024, "peak RSS \(peakKiB) KiB")
+        }
+    }
+
     @Test func bodyAloneOnAPipeAndExitStatuses() async throws {
         let app = self.app()
         _ = try app.freeze()

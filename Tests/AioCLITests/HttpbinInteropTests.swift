@@ -1,30 +1,11 @@
 import AioServer
+import AioTestSupport
 import AioTesting
 import AioWeb
 import Foundation
 import Testing
 
 @testable import aio
-
-/// The repository's root, for scripts and the virtualenv of test peers.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// The Python of `.venv`, installed by `Scripts/install-test-peers.sh` (which the test command
-/// runs first).
-var peerPython: String {
-    get throws {
-        let python = repositoryRoot.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw PeersMissing()
-        }
-        return python
-    }
-}
-
-struct PeersMissing: Error, CustomStringConvertible {
-    var description: String { "The interop peers are not installed: run bash Scripts/install-test-peers.sh (or Scripts/test.sh)" }
-}
 
 @Suite("aio serve with real clients")
 struct HttpbinInteropTests {

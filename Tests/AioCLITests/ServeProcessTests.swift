@@ -1,3 +1,4 @@
+import AioTestSupport
 import AioTesting
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import AioTestSupport
 import AioClient
 import AioTesting
 import AioWebSocket
@@ -122,6 +123,8 @@ struct WebSocketClientInteropTests {
         // wstest never exits by itself.
         defer { server.send(SIGTERM) }
         while let line = await server.nextLine(), !line.hasPrefix("Ok, will run") {}
+        // It says so before its socket listens.
+        try await waitUntilListening(port: port)
 
         let configuration = WebSocketConfiguration(maxMessageSize: 20 << 20, closeTimeout: .seconds(2))
         let count = try await WebSocketClient.connect("\(url)/getCaseCount") { ws in
@@ -214,19 +217,3 @@ let autobahnGroups: (low: Int, high: Int, description: String, cases: [String]) 
     return (low, high, "\(low)-\(high)", (low...high).map { "\($0).*" })
 }()
 
-/// A TCP port nothing listens on now, from the kernel.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    try withUnsafeMutablePointer(to: &address) { pointer in
-        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else { throw PeersMissing() }
-        }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

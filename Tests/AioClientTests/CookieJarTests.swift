@@ -31,6 +31,18 @@ struct CookieJarTests {
         }
     }
 
+    @Test func controlCharactersIgnoreTheCookie() throws {
+        let jar = self.jar()
+        // RFC 6265bis §5.7: a control character but a tab, in the name or the value.
+        jar.update(setCookie: ["a=b\u{01}c", "nul\u{0}=x", "del=\u{7F}", "bell\u{07}=1", "tab=b\tc"], from: "http://example.com/")
+        #expect(jar.all.map(\.name) == ["tab"])
+        #expect(jar.cookieHeader(for: "http://example.com/") == "tab=b\tc")
+        // A `;` followed by a combining mark is one character but still ends the value (found by
+        // the fuzzer: the jar kept `b;\u{05B2}c` and sent a second cookie inside the first).
+        jar.update(setCookie: ["combined=b;\u{05B2}c=d; Path=/"], from: "http://example.com/")
+        #expect(jar.all.first { $0.name == "combined" }?.value == "b")
+    }
+
     @Test func hostOnlyAndDomainCookies() throws {
         let jar = self.jar()
         jar.update(setCookie: ["host=1", "wide=2; Domain=.Example.com", "other=3; Domain=other.com"], from: "http://www.example.com/")

@@ -8,6 +8,17 @@ import Testing
 @Suite("Digest auth")
 struct DigestAuthTests {
     /// RFC 7616 §3.9.1: the same request answered with MD5 and with SHA-256.
+    @Test func challengesAreAnsweredOnlyWhenTheirValuesAreText() {
+        let auth = DigestAuth(login: "user", password: "pass")
+        let plain = auth.authorization(answering: [#"Basic realm="x", Digest realm="r", nonce="n", qop=auth"#], method: .get, uri: "/a")
+        #expect(plain?.hasPrefix(#"Digest username="user", realm="r", nonce="n", uri="/a", algorithm=MD5"#) == true)
+        // A control character cannot be in a quoted string: the challenge is refused, not echoed
+        // into the Authorization line (found by the fuzzer).
+        #expect(auth.authorization(answering: ["Digest realm=\"a\rb\", nonce=\"n\""], method: .get, uri: "/a") == nil)
+        #expect(auth.authorization(answering: ["Digest realm=\"r\", nonce=\"n\u{0}\""], method: .get, uri: "/a") == nil)
+        #expect(auth.authorization(answering: ["Digest realm=\"r\", nonce=\"n\", algorithm=ROT13"], method: .get, uri: "/a") == nil)
+    }
+
     @Test func theRFCsWorkedExamples() throws {
         let auth = DigestAuth(login: "Mufasa", password: "Circle of Life")
         for (algorithm, expected) in [

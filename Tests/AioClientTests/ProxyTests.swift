@@ -1,4 +1,5 @@
 import AioServer
+import AioTestSupport
 import AioTesting
 import AioWeb
 import Foundation
@@ -20,7 +21,7 @@ struct Tinyproxy {
     static func start(credentials: (String, String)? = nil) async throws -> Tinyproxy {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aio-tinyproxy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let port = try await freePort()
+        let port = try freePort()
         var config = """
             Port \(port)
             Listen 127.0.0.1
@@ -36,15 +37,7 @@ struct Tinyproxy {
         try config.write(to: file, atomically: true, encoding: .utf8)
         let process = try RunningProcess(["tinyproxy", "-d", "-c", file.path])
         // Ready once it accepts a connection (it prints nothing dependable before).
-        let deadline = ContinuousClock.now + .seconds(10)
-        while true {
-            if let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get() {
-                try? await channel.close()
-                break
-            }
-            guard ContinuousClock.now < deadline else { throw TinyproxyDidNotStart() }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await waitUntilListening(port: port)
         return Tinyproxy(process: process, port: port, directory: directory)
     }
 
@@ -55,16 +48,6 @@ struct Tinyproxy {
         _ = await self.process.waitForExit()
         try? FileManager.default.removeItem(at: self.directory)
     }
-
-    struct TinyproxyDidNotStart: Error {}
-}
-
-/// A port nothing listens on now.
-func freePort() async throws -> Int {
-    let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-    let port = probe.localAddress!.port!
-    try await probe.close()
-    return port
 }
 
 @Suite("Client through proxies", .serialized)
@@ -126,7 +109,7 @@ struct ProxyTests {
             }
         }
         await proxy.stop()
-        let port = try await freePort()
+        let port = try freePort()
         try await withClientSession(proxy: "http://127.0.0.1:\(port)") { (session: ClientSession) async throws -> Void in
             let error = await #expect(throws: ClientProxyConnectionError.self) { _ = try await session.get("http://example.test/") }
             #expect(error?.port == port)

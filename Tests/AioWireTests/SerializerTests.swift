@@ -23,6 +23,19 @@ struct SerializerTests {
         #expect(String(buffer: buffer) == "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n")
     }
 
+    /// swift-http-types keeps one field per cookie; HTTP/1.1 gets them on one line (RFC 6265
+    /// §5.4), in order, where the first stood.
+    @Test func cookiesGoOnOneLine() throws {
+        var request = HTTPRequest(method: .get, scheme: nil, authority: "h", path: "/")
+        request.headerFields[.cookie] = "a=1; b=2"
+        request.headerFields[.accept] = "*/*"
+        request.headerFields.append(HTTPField(name: .cookie, value: "c=3"))
+        #expect(request.headerFields[values: .cookie] == ["a=1", "b=2", "c=3"])
+        var buffer = ByteBuffer()
+        try buffer.writeRequestHead(request)
+        #expect(String(buffer: buffer) == "GET / HTTP/1.1\r\nHost: h\r\nCookie: a=1; b=2; c=3\r\nAccept: */*\r\n\r\n")
+    }
+
     @Test func responseHead() throws {
         var response = HTTPResponse(status: .notFound)
         response.headerFields[.server] = "aio"

@@ -32,11 +32,14 @@ public struct ClientCookie: Sendable, Hashable, Codable {
     /// Parses a `Set-Cookie` value received from `url` at `now`, as RFC 6265 §5.2 and §5.3 say;
     /// nil when the cookie must be ignored (no name-value pair, a `Domain` the host is not in).
     static func parse(_ header: String, from url: ClientURL, now: Double, unsafe: Bool) -> ClientCookie? {
-        var parts = header.split(separator: ";", omittingEmptySubsequences: false)[...]
+        // Split by scalars, not characters: a `;` or `=` followed by a combining mark is one
+        // character, and would otherwise stay inside a value (and split it again in `Cookie`).
+        var parts = header.unicodeScalars.split(separator: ";", omittingEmptySubsequences: false)[...]
         guard let pair = parts.popFirst(), let equals = pair.firstIndex(of: "=") else { return nil }
-        let name = pair[..<equals].trimmingSpaces
-        let value = pair[pair.index(after: equals)...].trimmingSpaces
-        guard !name.isEmpty, !name.contains(where: { $0.isNewline }), !value.contains(where: { $0.isNewline }) else { return nil }
+        let name = String(pair[..<equals]).trimmingSpaces
+        let value = String(pair[pair.index(after: equals)...]).trimmingSpaces
+        // RFC 6265bis §5.7: a control character (but a tab) in either ignores the cookie.
+        guard !name.isEmpty, !name.containsControlCharacters, !value.containsControlCharacters else { return nil }
         var cookie = ClientCookie(
             name: name, value: value, domain: url.host, hostOnly: true, path: Self.defaultPath(url),
             secure: false, httpOnly: false, sameSite: nil, expires: nil, created: now
@@ -46,8 +49,8 @@ public struct ClientCookie: Sendable, Hashable, Codable {
         var domain: String?
         for attribute in parts {
             let equals = attribute.firstIndex(of: "=")
-            let key = attribute[..<(equals ?? attribute.endIndex)].trimmingSpaces.lowercased()
-            let text = equals.map { attribute[attribute.index(after: $0)...].trimmingSpaces } ?? ""
+            let key = String(attribute[..<(equals ?? attribute.endIndex)]).trimmingSpaces.lowercased()
+            let text = equals.map { String(attribute[attribute.index(after: $0)...]).trimmingSpaces } ?? ""
             switch key {
             case "expires":
                 if let date = CookieDate.parse(text) { expires = date }
@@ -100,15 +103,17 @@ public struct ClientCookie: Sendable, Hashable, Codable {
 
     /// RFC 6265 §5.1.3: `host` is `domain`, or ends with `.domain` and is not an IP address.
     static func domainMatches(_ host: String, _ domain: String) -> Bool {
-        if host == domain { return true }
-        guard host.hasSuffix("." + domain) else { return false }
+        if host.utf8.elementsEqual(domain.utf8) { return true }
+        guard host.utf8.reversed().starts(with: ("." + domain).utf8.reversed()) else { return false }
         return !ClientURL.isAddress(host)
     }
 
     /// RFC 6265 §5.1.4: `requestPath` is `path`, or continues it at a `/`.
     static func pathMatches(_ requestPath: String, _ path: String) -> Bool {
-        guard requestPath.hasPrefix(path) else { return false }
-        return requestPath.count == path.count || path.hasSuffix("/") || requestPath.dropFirst(path.count).first == "/"
+        let request = requestPath.utf8
+        guard request.starts(with: path.utf8) else { return false }
+        return request.count == path.utf8.count || path.utf8.last == UInt8(ascii: "/")
+            || request.dropFirst(path.utf8.count).first == UInt8(ascii: "/")
     }
 
     /// RFC 6265 §5.1.4: the request path up to its last `/`, or `/`.

@@ -78,6 +78,16 @@ public final class DigestAuth: Sendable {
         }
     }
 
+    /// The `Authorization` value answering the strongest `Digest` challenge among
+    /// `wwwAuthenticate` (a 401's `WWW-Authenticate` values) for `method` on `uri` (the request
+    /// target), as the first use of its nonce: for requests sent by other means than a session.
+    /// Nil when no challenge can be answered (none, or only unknown algorithms).
+    public func authorization(answering wwwAuthenticate: [String], method: HTTPRequest.Method, uri: String) -> String? {
+        Challenge.strongest(in: wwwAuthenticate).flatMap {
+            self.answer($0, method: method.rawValue, uri: uri, count: 1, cnonce: self.makeCnonce())
+        }
+    }
+
     /// The answer to the last challenge of `request`'s origin, counting it.
     private func preemptiveAnswer(for request: ClientRequest) -> String? {
         let taken = self.state.withLock { state -> (Challenge, Int)? in
@@ -168,6 +178,9 @@ struct Challenge: Sendable {
 
     init?(_ parameters: [String: String]) {
         guard let realm = parameters["realm"], let nonce = parameters["nonce"] else { return nil }
+        // Values that would go back in the answer: a control character (impossible in a quoted
+        // string) refuses the challenge rather than break the `Authorization` line.
+        guard ![realm, nonce, parameters["opaque"] ?? ""].contains(where: \.containsControlCharacters) else { return nil }
         self.realm = realm
         self.nonce = nonce
         self.opaque = parameters["opaque"]

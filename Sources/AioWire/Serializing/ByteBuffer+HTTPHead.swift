@@ -80,8 +80,27 @@ extension ByteBuffer {
                 out.append(string: authority)
                 out.append("\r\n")
             }
+            // swift-http-types splits a `Cookie` value into one field per cookie (as HTTP/2 may);
+            // HTTP/1.1 allows one `Cookie` line (RFC 6265 §5.4), so they are joined again with
+            // "; " (RFC 9113 §8.2.3), in order, where the first one stood.
+            var cookieWritten = false
             for index in 0..<count {
-                out.append(field: fields[index])
+                let field = fields[index]
+                guard field.name == .cookie else {
+                    out.append(field: field)
+                    continue
+                }
+                guard !cookieWritten else { continue }
+                cookieWritten = true
+                out.append(string: field.name.rawName)
+                out.append(": ")
+                var first = true
+                for other in index..<count where fields[other].name == .cookie {
+                    if !first { out.append("; ") }
+                    first = false
+                    fields[other].withUnsafeBytesOfValue { out.append(bytes: UnsafeRawBufferPointer($0)) }
+                }
+                out.append("\r\n")
             }
             for field in extraFields {
                 out.append(field: field)

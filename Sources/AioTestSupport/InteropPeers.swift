@@ -1,0 +1,87 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The repository's root, for the interop scripts and the virtualenv of test peers.
+public let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()  // AioTestSupport
+    .deletingLastPathComponent()  // Sources
+    .deletingLastPathComponent()
+
+/// The Python of `.venv`, with the peers `Scripts/install-test-peers.sh` installs (the test
+/// command runs it first).
+public var peerPython: String {
+    get throws {
+        try peerProgram("python")
+    }
+}
+
+/// A program of `.venv/bin` (`gunicorn`…).
+public func peerProgram(_ name: String) throws -> String {
+    let path = repositoryRoot.appendingPathComponent(".venv/bin/\(name)").path
+    guard FileManager.default.isExecutableFile(atPath: path) else { throw PeersMissing() }
+    return path
+}
+
+/// The peers are not installed.
+public struct PeersMissing: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "The interop peers are not installed: run bash Scripts/install-test-peers.sh (or Scripts/test.sh)" }
+}
+
+/// A TCP port of 127.0.0.1 nothing listens on now, from the kernel: for a peer that must be
+/// told its port before it starts.
+public func freePort() throws -> Int {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    try withUnsafeMutablePointer(to: &address) { pointer in
+        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else { throw PeersMissing() }
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Waits until something accepts connections on 127.0.0.1:`port` (a peer started by a test that
+/// prints nothing dependable when ready), checking every 20 ms for at most `seconds`.
+public func waitUntilListening(port: Int, seconds: Double = 10) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while !canConnect(port: port) {
+        guard ContinuousClock.now < deadline else { throw PeerDidNotStart(port: port) }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+/// Nothing accepted connections on the port in time.
+public struct PeerDidNotStart: Error, CustomStringConvertible {
+    public let port: Int
+    public var description: String { "nothing listens on 127.0.0.1:\(self.port): the peer did not start" }
+}
+
+private func canConnect(port: Int) -> Bool {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+}
