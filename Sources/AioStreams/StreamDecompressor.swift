@@ -31,6 +31,9 @@ public final class StreamDecompressor {
     public private(set) var ended = false
     /// Some input was given: an empty body is empty, not truncated.
     private var started = false
+    /// Whether bytes after a gzip member were taken for the next member, which has inflated to
+    /// nothing yet: an error now means trailing garbage.
+    private var inNextMember = false
 
     /// An inflater for `format` producing at most `limit` bytes in all (or per message, with
     /// ``resetCount()``).
@@ -59,7 +62,6 @@ public final class StreamDecompressor {
         self.started = true
         let stream = self.stream
         try stream.withInput(piece) {
-            var restarted = false
             while true {
                 if self.ended {
                     guard stream.pointee.avail_in > 0 else { return }
@@ -67,7 +69,7 @@ public final class StreamDecompressor {
                     guard self.format == .gzip else { throw Failure.trailingData }
                     guard inflateReset(stream) == Z_OK else { throw Failure.corrupt }
                     self.ended = false
-                    restarted = true
+                    self.inNextMember = true
                 }
                 // Room for what is left of the limit and one byte more, to see it crossed (a
                 // limit of Int.max, "none", must not overflow here).
@@ -84,10 +86,11 @@ public final class StreamDecompressor {
                     // inside it. (Z_BUF_ERROR: no progress was possible, the input is used up.)
                     if stream.pointee.avail_in == 0, !full { return }
                 default:
-                    // What follows a gzip member is not another one: trailing garbage.
-                    throw restarted && written == 0 ? Failure.trailingData : Failure.corrupt
+                    // What follows a gzip member is not another one: trailing garbage (however the
+                    // bytes were cut: the member may have begun in an earlier piece).
+                    throw self.inNextMember && written == 0 ? Failure.trailingData : Failure.corrupt
                 }
-                if written > 0 { restarted = false }
+                if written > 0 { self.inNextMember = false }
             }
         }
         return output
@@ -105,6 +108,7 @@ public final class StreamDecompressor {
         guard inflateReset(self.stream) == Z_OK else { throw Failure.corrupt }
         self.ended = false
         self.started = false
+        self.inNextMember = false
     }
 
     /// Checks that the input ended where the compressed stream did (or that there was none).

@@ -129,7 +129,26 @@ enum Fetch {
         let jar = CookieJar(unsafe: true)
         if let file = options.session, FileManager.default.fileExists(atPath: file) { try jar.load(from: file) }
         defer { if let file = options.session { try? jar.save(to: file) } }
-        try await withClientSession(timeout: timeout, connector: connector, cookieJar: jar, middlewares: request.middlewares, proxy: options.proxy, maxRedirects: options.maxRedirects) { session in
+        // Progress on a terminal's standard error, unless the body itself goes to that terminal.
+        let terminal = isatty(STDOUT_FILENO) == 1 && options.output == nil
+        let progress = isatty(STDERR_FILENO) == 1 && !terminal
+        let sendsBody = request.body != nil
+        let upload = ProgressBar(label: "upload")
+        let download = ProgressBar(label: "download")
+        var trace = TraceConfig()
+        if progress {
+            trace.onRequestChunkSent.append { _, params in upload.advance(by: params.chunk.readableBytes) }
+            trace.onRequestEnd.append { _, params in
+                if sendsBody { upload.finish() }
+                // The size on the wire is not the size decoded.
+                if params.response.headers[.contentEncoding] == nil { download.expect(params.response.contentLength) }
+            }
+            trace.onResponseChunkReceived.append { _, params in download.advance(by: params.chunk.readableBytes) }
+        }
+        try await withClientSession(
+            timeout: timeout, connector: connector, cookieJar: jar, middlewares: request.middlewares, traceConfigs: progress ? [trace] : [],
+            proxy: options.proxy, maxRedirects: options.maxRedirects
+        ) { session in
             if options.verbose {
                 FileHandle.standardError.write(Data("\(method.rawValue) \(request.url)\n".utf8))
                 for field in request.headers { FileHandle.standardError.write(Data("\(field.name): \(field.value)\n".utf8)) }
@@ -143,7 +162,6 @@ enum Fetch {
                 body: request.body,
                 allowRedirects: !options.noFollow
             )
-            let terminal = isatty(STDOUT_FILENO) == 1 && options.output == nil
             if options.include {
                 var head = "HTTP/\(response.version.major).\(response.version.minor) \(response.status.code) \(response.reason)\r\n"
                 for field in response.headers { head += "\(field.name): \(field.value)\r\n" }
@@ -159,12 +177,16 @@ enum Fetch {
                 if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
                     let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed])
                 {
-                    try Self.emit(ByteBuffer(bytes: pretty + Data("\n".utf8)), to: file)
+                    // Coloured unless NO_COLOR says otherwise (no-color.org).
+                    var text = String(decoding: pretty, as: UTF8.self)
+                    if ProcessInfo.processInfo.environment["NO_COLOR"] == nil { text = JSONColours.paint(text) }
+                    try Self.emit(ByteBuffer(string: text + "\n"), to: file)
                 } else {
                     try Self.emit(body, to: file)
                 }
             } else {
                 for try await piece in response.content { try Self.emit(piece, to: file) }
+                if progress { download.finish() }
             }
             if options.checkStatus, (300...599).contains(response.status.code) {
                 throw ExitCode(Int32(response.status.code / 100))

@@ -39,9 +39,25 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds an idle keep-alive connection stays open (default 75).")
     var idleTimeout: Double?
 
+    @Flag(help: "Expect HAProxy's PROXY protocol (v1 or v2) before every connection, from --trusted-proxy peers only.")
+    var proxyProtocol = false
+
+    @Option(help: "A balancer's address or CIDR block trusted to speak for clients (repeat for several).")
+    var trustedProxy: [String] = []
+
     func validate() throws {
         if (self.tlsCert == nil) != (self.tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        if self.proxyProtocol, self.trustedProxy.isEmpty {
+            throw ValidationError("--proxy-protocol needs at least one --trusted-proxy")
+        }
+        for block in self.trustedProxy {
+            do {
+                _ = try NetworkRange(block)
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
     }
 
@@ -54,6 +70,9 @@ struct Serve: AsyncParsableCommand {
         if let threads = self.threads { configuration.eventLoopCount = threads }
         if let seconds = self.headTimeout { configuration.headReadTimeout = .milliseconds(Int(seconds * 1000)) }
         if let seconds = self.idleTimeout { configuration.idleTimeout = .milliseconds(Int(seconds * 1000)) }
+        if self.proxyProtocol {
+            configuration.proxyProtocol = ProxyProtocolConfiguration(trustedNetworks: try self.trustedProxy.map(NetworkRange.init))
+        }
         let app = try Httpbin.makeApplication(staticDirectory: self.staticDirectory)
         try await runApplication(app, configuration: configuration)
     }

@@ -8,6 +8,23 @@ import Testing
 /// or a hang.
 @Suite("Client faults")
 struct ClientFaultTests {
+    @Test(.timeLimit(.minutes(1)))
+    func closingTheSessionFailsItsRunningRequestsAsClientDisconnected() async throws {
+        let (headSeen, seen) = AsyncStream<Void>.makeStream()
+        let server = try await RawServer.start { inbound, outbound, _ in
+            _ = try await inbound.readHead()
+            seen.yield()
+            // Never answers; waits for the client to leave.
+            while try await inbound.next() != nil {}
+        }
+        let session = try ClientSession()
+        let response = Task { try await session.get(server.url) }
+        for await _ in headSeen { break }
+        await session.close()
+        await #expect(throws: ClientDisconnectedError.self) { _ = try await response.value }
+        await server.stop()
+    }
+
     @Test func aBodyCutShortIsAPayloadError() async throws {
         let server = try await RawServer.start { inbound, outbound, _ in
             _ = try await inbound.readHead()

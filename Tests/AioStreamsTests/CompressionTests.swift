@@ -56,6 +56,16 @@ struct CompressionTests {
             _ = try inflater.decompress(ByteBuffer(string: "x"))
             try inflater.finish()
         }
+        // The same bytes cut anywhere are the same error (found by the multipart fuzzer: junk
+        // whose first byte came with the member's end was called corrupt, not trailing).
+        let bytes = Array(withJunk.readableBytesView)
+        for cut in 1..<bytes.count {
+            let cutInflater = try StreamDecompressor(format, limit: 100)
+            #expect(throws: StreamDecompressor.Failure.trailingData, "cut at \(cut)") {
+                _ = try cutInflater.decompress(ByteBuffer(bytes: bytes[..<cut]))
+                _ = try cutInflater.decompress(ByteBuffer(bytes: bytes[cut...]))
+            }
+        }
     }
 
     /// gzip members in a row are one body (RFC 1952 §2.2), split anywhere, the limit counting

@@ -304,6 +304,17 @@ final class ClientConnection: Sendable {
     func close() {
         self.channel.close(promise: nil)
     }
+
+    /// Closes the connection from this side: a request still using it fails with `reason`.
+    func close(because reason: any ClientError) {
+        let handler = self.handler
+        let channel = self.channel
+        channel.eventLoop.execute {
+            handler.value.noteClosing(because: reason)
+            // The channel itself: a connection detached for a WebSocket has no handler left.
+            channel.close(promise: nil)
+        }
+    }
 }
 
 /// A TLS peer that cannot be verified on this route.

@@ -354,7 +354,7 @@ final class ConnectionPool: Sendable {
             waiter.continuation.resume(throwing: ClientConnectorSocketError(host: waiter.key.host, port: waiter.key.port, underlying: SessionClosed()))
         }
         for connection in connections {
-            connection.close()
+            connection.close(because: ClientDisconnectedError())
             try? await connection.channel.closeFuture.get()
         }
     }

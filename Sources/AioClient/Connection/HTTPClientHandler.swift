@@ -188,6 +188,12 @@ final class HTTPClientHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.read()
     }
 
+    /// Records why this side is closing the connection: an exchange still running fails with
+    /// `reason`.
+    func noteClosing(because reason: any Error) {
+        if self.failure == nil { self.failure = reason }
+    }
+
     /// Closes the connection, failing `exchange` with `error` if it is still the current one.
     func abort(_ exchange: Exchange, _ error: any Error) {
         guard self.exchange === exchange else { return }

@@ -117,6 +117,20 @@ public struct ServerDisconnectedError: ServerConnectionError, DisconnectedError 
     public var description: String { self.message }
 }
 
+/// This side closed the connection while a request used it: the session was closed with the
+/// request still running (the seed's `ClientDisconnectedError`).
+public struct ClientDisconnectedError: ClientConnectionError, DisconnectedError {
+    /// What closed it.
+    public let message: String
+
+    /// An error saying `message`.
+    public init(_ message: String = "The session was closed while the request was running") {
+        self.message = message
+    }
+
+    public var description: String { self.message + " (close a session only once its requests have ended)" }
+}
+
 /// The connection was reset while the request was being written.
 public struct ClientConnectionResetError: ClientConnectionError {
     /// What failed underneath.

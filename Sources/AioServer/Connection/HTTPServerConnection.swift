@@ -38,6 +38,19 @@ struct HTTPServerConnection: Sendable {
             requestLoopExecutor: onLoop ? executor : nil
         )
         try channel.pipeline.syncOperations.addHandler(handler)
+        if let proxyProtocol = configuration.proxyProtocol {
+            // First in line, before TLS: the header comes in clear ahead of everything.
+            let socketPeer = channel.remoteAddress
+            let proxyHandler = ProxyProtocolHandler(configuration: proxyProtocol) { header in
+                handler.connectionInfo = ConnectionInfo(
+                    remoteAddress: header.clientAddress ?? socketPeer,
+                    localAddress: info.localAddress,
+                    isSecure: info.isSecure,
+                    proxyProtocol: header
+                )
+            }
+            try channel.pipeline.syncOperations.addHandler(proxyHandler, position: .first)
+        }
         return HTTPServerConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop), isSecure: info.isSecure)
     }
 

@@ -22,7 +22,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     let configuration: ServerConfiguration
-    let connectionInfo: ConnectionInfo
+    /// The connection's facts; a PROXY protocol header replaces them before the first request.
+    var connectionInfo: ConnectionInfo
     let logger: Logger
     let observers: ServerObservers
     /// The responder's ``HTTPResponder/respondImmediately(to:)``, asked to answer bodiless

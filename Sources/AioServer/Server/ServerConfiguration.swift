@@ -51,6 +51,9 @@ public struct ServerConfiguration: Sendable {
     /// Where the server's metrics go; nil (the default) for swift-metrics' bootstrapped
     /// `MetricsSystem.factory`. A factory of its own lets one process keep servers apart.
     public var metricsFactory: (any MetricsFactory)?
+    /// HAProxy's PROXY protocol in front of every connection, from trusted balancers only; nil
+    /// (the default) reads HTTP straight away.
+    public var proxyProtocol: ProxyProtocolConfiguration?
 
     /// A configuration listening on `address` with the defaults: 8 KiB lines and 64 KiB heads,
     /// bodies unlimited for streaming, 16 pipelined requests, a 30 s head timeout, 75 s idle

@@ -1,0 +1,148 @@
+import NIOCore
+
+/// What a load balancer in front of the server says about a connection before its first byte of
+/// HTTP (HAProxy's PROXY protocol, versions 1 and 2): who the client is, which address it
+/// reached, and, in version 2, extra facts as TLVs (ALPN, the authority, a unique id, TLS).
+public struct ProxyProtocolHeader: Sendable, Hashable {
+    /// What the sender is doing.
+    public enum Command: Sendable, Hashable {
+        /// The balancer speaks for itself (a health check): use the socket's own addresses.
+        case local
+        /// The connection is a client's, relayed: the addresses are the client's.
+        case proxy
+    }
+
+    /// Where the relayed connection came from and went to.
+    public enum Addresses: Sendable, Hashable {
+        /// Not said (`UNKNOWN`, `AF_UNSPEC`, or a `LOCAL` command): use the socket's own.
+        case unknown
+        /// TCP (or UDP) over IPv4 or IPv6.
+        case inet(source: SocketAddress, destination: SocketAddress)
+        /// Unix sockets, by path (version 2 only).
+        case unix(source: String, destination: String)
+    }
+
+    /// A type-length-value entry of a version 2 header.
+    public struct TLV: Sendable, Hashable {
+        /// The type (``ProxyProtocolHeader/TLVType`` names the registered ones).
+        public var type: UInt8
+        /// The value.
+        public var value: [UInt8]
+
+        /// An entry of `type` holding `value`.
+        public init(type: UInt8, value: [UInt8]) {
+            self.type = type
+            self.value = value
+        }
+    }
+
+    /// The registered TLV types (proxy-protocol.txt §2.2).
+    public enum TLVType {
+        public static let alpn: UInt8 = 0x01
+        public static let authority: UInt8 = 0x02
+        public static let crc32c: UInt8 = 0x03
+        public static let noop: UInt8 = 0x04
+        public static let uniqueID: UInt8 = 0x05
+        public static let ssl: UInt8 = 0x20
+        public static let netns: UInt8 = 0x30
+    }
+
+    /// What the balancer says about the client's TLS connection to it (`PP2_TYPE_SSL`).
+    public struct SSL: Sendable, Hashable {
+        /// The client connected over TLS (`PP2_CLIENT_SSL`).
+        public var clientSSL: Bool
+        /// The client sent a certificate on this connection (`PP2_CLIENT_CERT_CONN`).
+        public var clientCertificateOnConnection: Bool
+        /// The client sent a certificate in this TLS session (`PP2_CLIENT_CERT_SESS`).
+        public var clientCertificateInSession: Bool
+        /// Whether the client's certificate was verified (the `verify` field is 0).
+        public var verified: Bool
+        /// The TLS version (`TLSv1.3`), when said.
+        public var version: String?
+        /// The client certificate's Common Name, when said.
+        public var commonName: String?
+        /// The cipher (`ECDHE-RSA-AES128-GCM-SHA256`), when said.
+        public var cipher: String?
+        /// The certificate's signature algorithm, when said.
+        public var signatureAlgorithm: String?
+        /// The certificate's key algorithm, when said.
+        public var keyAlgorithm: String?
+    }
+
+    /// 1 (text) or 2 (binary).
+    public var version: Int
+    /// What the sender is doing.
+    public var command: Command
+    /// The addresses.
+    public var addresses: Addresses
+    /// The TLVs of a version 2 header, in order (none for version 1).
+    public var tlvs: [TLV]
+
+    /// A header of `version` saying `command` about `addresses`.
+    public init(version: Int, command: Command, addresses: Addresses, tlvs: [TLV] = []) {
+        self.version = version
+        self.command = command
+        self.addresses = addresses
+        self.tlvs = tlvs
+    }
+
+    /// The client's address: the source of a relayed connection; nil when the socket's own peer
+    /// stands (a `LOCAL` command, `UNKNOWN` or a Unix socket).
+    public var clientAddress: SocketAddress? {
+        guard self.command == .proxy, case .inet(let source, _) = self.addresses else { return nil }
+        return source
+    }
+
+    /// The first TLV of `type`.
+    public func tlv(_ type: UInt8) -> [UInt8]? {
+        self.tlvs.first { $0.type == type }?.value
+    }
+
+    /// The protocol the client negotiated with ALPN (`h2`, `http/1.1`).
+    public var alpn: String? { self.tlv(TLVType.alpn).map { String(decoding: $0, as: UTF8.self) } }
+    /// The host name the client asked for (its TLS SNI, or what the balancer knows).
+    public var authority: String? { self.tlv(TLVType.authority).map { String(decoding: $0, as: UTF8.self) } }
+    /// The balancer's id for the connection (at most 128 bytes).
+    public var uniqueID: [UInt8]? { self.tlv(TLVType.uniqueID) }
+
+    /// The client's TLS connection to the balancer, when the header says.
+    public var ssl: SSL? {
+        guard let value = self.tlv(TLVType.ssl), value.count >= 5 else { return nil }
+        let client = value[0]
+        let verify = UInt32(value[1]) << 24 | UInt32(value[2]) << 16 | UInt32(value[3]) << 8 | UInt32(value[4])
+        var ssl = SSL(
+            clientSSL: client & 0x01 != 0,
+            clientCertificateOnConnection: client & 0x02 != 0,
+            clientCertificateInSession: client & 0x04 != 0,
+            verified: verify == 0
+        )
+        // Sub-TLVs follow, walked as the decoder checked them.
+        var index = 5
+        while index + 3 <= value.count {
+            let type = value[index]
+            let length = Int(value[index + 1]) << 8 | Int(value[index + 2])
+            let start = index + 3
+            guard start + length <= value.count else { break }
+            let text = String(decoding: value[start..<start + length], as: UTF8.self)
+            switch type {
+            case 0x21: ssl.version = text
+            case 0x22: ssl.commonName = text
+            case 0x23: ssl.cipher = text
+            case 0x24: ssl.signatureAlgorithm = text
+            case 0x25: ssl.keyAlgorithm = text
+            default: break
+            }
+            index = start + length
+        }
+        return ssl
+    }
+}
+
+extension ProxyProtocolHeader.SSL {
+    init(clientSSL: Bool, clientCertificateOnConnection: Bool, clientCertificateInSession: Bool, verified: Bool) {
+        self.clientSSL = clientSSL
+        self.clientCertificateOnConnection = clientCertificateOnConnection
+        self.clientCertificateInSession = clientCertificateInSession
+        self.verified = verified
+    }
+}
