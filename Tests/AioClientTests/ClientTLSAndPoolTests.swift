@@ -32,6 +32,12 @@ struct ClientTLSAndPoolTests {
                 // Both requests on the one TLS connection.
                 #expect(try await session.get(url).json(as: Echo.self).port == echoed.port)
             }
+            // SNI and verification by another name than the URL's host.
+            let byAddress = "https://127.0.0.1:\(server.port)/echo"
+            let named = ClientConnector(tls: tls, serverHostname: "localhost")
+            try await withClientSession(connector: named) { (session: ClientSession) async throws -> Void in
+                #expect(try await session.get(byAddress).status == .ok)
+            }
             let der = try NIOSSLCertificate.fromPEMFile(certificates.certificate)[0].toDERBytes()
             let right = Array(SHA256.hash(data: der))
             try await withClientSession(connector: ClientConnector(pinnedFingerprint: right)) { (session: ClientSession) async throws -> Void in
@@ -44,6 +50,30 @@ struct ClientTLSAndPoolTests {
                 #expect(error?.got == right && error?.expected == wrong && error?.port == server.port)
             }
         }
+    }
+
+    /// The name sent in SNI: none for an address, `serverHostname` when given (read from the
+    /// ClientHello, which travels in clear).
+    @Test(.timeLimit(.minutes(1)))
+    func serverHostnameIsSentInSNI() async throws {
+        let (hellos, hello) = AsyncStream<String>.makeStream()
+        let server = try await RawServer.start { inbound, _, _ in
+            if let first = try await inbound.next() { hello.yield(String(decoding: first.readableBytesView, as: UTF8.self)) }
+        }
+        var iterator = hellos.makeAsyncIterator()
+        for name in [nil, "sni.example"] as [String?] {
+            try await withClientSession(connector: ClientConnector(serverHostname: name)) { (session: ClientSession) async throws -> Void in
+                do {
+                    _ = try await session.get("https://127.0.0.1:\(server.port)/")
+                    Issue.record("a server that closes after the ClientHello gave a response")
+                } catch {
+                    #expect(error is any ClientError, "\(error)")
+                }
+            }
+            let clientHello = await iterator.next() ?? ""
+            #expect(clientHello.contains("sni.example") == (name != nil))
+        }
+        await server.stop()
     }
 
     @Test func sessionCredentialsStayWithTheirOrigin() async throws {

@@ -49,7 +49,10 @@ struct RequestOptionsTests {
         }
         try await withClientSession { (session: ClientSession) async throws -> Void in
             for _ in 0..<2 {
-                let response = try await session.request(.post, server.url, body: .text("secret upload"), expect100: true)
+                // A wait for the answer no busy test machine reaches.
+                let response = try await session.request(
+                    .post, server.url, body: .text("secret upload"), timeout: ClientTimeout(expectContinue: 60), expect100: true
+                )
                 #expect(response.status == .unauthorized)
                 #expect(try await response.text() == "nope")
             }
@@ -64,7 +67,9 @@ struct RequestOptionsTests {
             try await outbound.write("HTTP/1.1 204 No Content\r\n\r\n")
         }
         try await withClientSession { (session: ClientSession) async throws -> Void in
-            let response = try await session.request(.post, server.url, headers: [.expect: "100-continue"], body: .text("late body"))
+            let response = try await session.request(
+                .post, server.url, headers: [.expect: "100-continue"], body: .text("late body"), timeout: ClientTimeout(expectContinue: 0.2)
+            )
             #expect(response.status == .noContent)
         }
         await server.stop()

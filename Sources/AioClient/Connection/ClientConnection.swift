@@ -94,7 +94,7 @@ final class ClientConnection: Sendable {
                 if let proxy = key.proxy, key.isSecure {
                     // Behind a tunnel NIOSSL would check an address against the proxy's: only a
                     // name (or a pin) can be verified there.
-                    if key.isIPAddress, connector.pinnedFingerprint == nil, connector.tls.certificateVerification != .none {
+                    if key.isIPAddress, connector.serverHostname == nil, connector.pinnedFingerprint == nil, connector.tls.certificateVerification != .none {
                         throw ClientConnectorSSLError(
                             host: key.host, port: key.port,
                             underlying: UnverifiableThroughTunnel(description: "an IP address cannot be verified through a proxy tunnel; use its name, or pin its certificate")
@@ -103,7 +103,7 @@ final class ClientConnection: Sendable {
                     try await Self.openTunnel(on: channel, to: key, proxy: proxy)
                 }
                 if key.isSecure, let sslContext {
-                    let tls = try await Self.startTLS(on: channel, context: sslContext, serverName: key.host)
+                    let tls = try await Self.startTLS(on: channel, context: sslContext, serverName: connector.serverHostname ?? key.host)
                     if let pin = connector.pinnedFingerprint {
                         // The origin's handler, not a proxy's before it.
                         let certificate = try await channel.eventLoop.submit { try tls.value.peerCertificate?.toDERBytes() }.get()

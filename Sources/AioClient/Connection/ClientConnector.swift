@@ -25,6 +25,10 @@ public struct ClientConnector: Sendable {
     public var resolve: [String: String]
     /// The event loops connections run on.
     public var eventLoopGroup: any EventLoopGroup
+    /// The name `https://` connections send in SNI and verify the certificate against, instead
+    /// of the URL's host (aiohttp's `server_hostname`): for a server reached by address or
+    /// through a `resolve` entry under another name.
+    public var serverHostname: String?
     /// The SHA-256 of the server certificate's DER bytes that `https://` connections must
     /// present (aiohttp's `Fingerprint`): ``FingerprintMismatch`` otherwise. A pin replaces the
     /// trust roots' verification, so a self-signed certificate can be pinned.
@@ -58,6 +62,7 @@ public struct ClientConnector: Sendable {
         tls: TLSConfiguration = .makeClientConfiguration(),
         resolve: [String: String] = [:],
         pinnedFingerprint: [UInt8]? = nil,
+        serverHostname: String? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         readBufferSize: Int = 1 << 16,
         resolver: any HostResolver = ThreadedResolver(),
@@ -73,6 +78,7 @@ public struct ClientConnector: Sendable {
         self.tls = tls
         self.resolve = resolve
         self.pinnedFingerprint = pinnedFingerprint
+        self.serverHostname = serverHostname
         self.eventLoopGroup = eventLoopGroup
         self.readBufferSize = readBufferSize
         self.resolver = resolver

@@ -39,16 +39,14 @@ final class Exchange: @unchecked Sendable {
     /// With `Expect: 100-continue`: settled true when the body may go (a 100, or no answer
     /// within ``continueWait``), false when a final answer came first.
     var continueDecision: EventLoopPromise<Bool>?
+    /// How long the body waits for an answer to `Expect: 100-continue`.
+    var continueWait = TimeAmount.seconds(1)
     var continueTimer: Scheduled<Void>?
     /// Whether the body was never sent (a final answer came instead of 100 Continue): the
     /// server may still be waiting for it, so the connection cannot serve another request.
     var withheld = false
     /// Whether the message being parsed is an interim (1xx) answer.
     var inInterim = false
-
-    /// How long a request with `Expect: 100-continue` waits for an answer before sending its
-    /// body anyway (RFC 9110 §10.1.1: not indefinitely; curl's second).
-    static let continueWait = TimeAmount.seconds(1)
 
     init(
         method: HTTPRequest.Method,
@@ -121,7 +119,7 @@ final class HTTPClientHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let deadline = exchange.totalDeadline { self.armDeadlineTimer(for: deadline.at, context: context) }
         if exchange.continueDecision != nil {
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            exchange.continueTimer = context.eventLoop.scheduleTask(in: Exchange.continueWait) {
+            exchange.continueTimer = context.eventLoop.scheduleTask(in: exchange.continueWait) {
                 handler.value.decideContinue(exchange, true)
             }
         }

@@ -129,7 +129,8 @@ public final class ClientSession: Sendable {
     ///   - proxyAuth: Basic credentials for `proxy`.
     ///   - compress: compress the body with this coding (and say so in `Content-Encoding`).
     ///   - expect100: send `Expect: 100-continue` and the body only once the server agrees
-    ///     (or has not answered within a second); a final answer instead keeps the body back.
+    ///     (or has not answered within ``ClientTimeout/expectContinue``); a final answer instead
+    ///     keeps the body back.
     ///     An `Expect: 100-continue` field among `headers` does the same.
     ///   - raiseForStatus: this request's status check instead of the session's.
     ///   - traceRequestContext: handed to the trace hooks of this request (aiohttp's
@@ -296,7 +297,10 @@ public final class ClientSession: Sendable {
                 totalDeadline: deadline,
                 highWatermark: self.pool.connector.readBufferSize
             )
-            if expectsContinue { exchange.continueDecision = connection.channel.eventLoop.makePromise() }
+            if expectsContinue {
+                exchange.continueDecision = connection.channel.eventLoop.makePromise()
+                exchange.continueWait = .seconds(clamping: timeout.expectContinue)
+            }
             do {
                 if let trace {
                     await trace.send({ $0.onRequestHeadersSent }, TraceRequestParams(method: method, url: request.url, headers: request.headers))

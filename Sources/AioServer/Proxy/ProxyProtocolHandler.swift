@@ -75,7 +75,8 @@ final class ProxyProtocolHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if case .passing = self.state { context.fireChannelReadComplete() }
+        if case .refused = self.state { return }
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -10,7 +10,7 @@ import Darwin
 ///
 /// Every parser in the package validates input through these tests, so there is one definition
 /// of "token", "field value" and "request-target" character.
-enum HTTPByte {
+package enum HTTPByte {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
     static let sp: UInt8 = 0x20
@@ -24,7 +24,7 @@ enum HTTPByte {
 
     /// `tchar` of RFC 9110 §5.6.2: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
     @inline(__always)
-    static func isTokenChar(_ byte: UInt8) -> Bool {
+    package static func isTokenChar(_ byte: UInt8) -> Bool {
         if byte < 64 {
             return (0x03FF_6CFA_0000_0000 as UInt64) >> UInt64(byte) & 1 != 0
         }

@@ -1,9 +1,9 @@
 /// The `uri-host [ ":" port ]` grammar of RFC 3986 §3.2, used for `Host` and for the
 /// authority of absolute-form and authority-form request targets.
-enum URIAuthority {
+package enum URIAuthority {
     /// Whether `bytes` is `host [ ":" port ]`; with `requirePort`, the port must be present
     /// (authority-form of `CONNECT`, RFC 9112 §3.2.3).
-    static func isValid(_ bytes: UnsafeRawBufferPointer, requirePort: Bool) -> Bool {
+    package static func isValid(_ bytes: UnsafeRawBufferPointer, requirePort: Bool) -> Bool {
         var index = 0
         let count = bytes.count
         if count > 0, bytes[0] == UInt8(ascii: "[") {

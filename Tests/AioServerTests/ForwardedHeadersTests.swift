@@ -1,0 +1,78 @@
+import AioServer
+import HTTPTypes
+import NIOCore
+import Testing
+
+@Suite("Forwarded and X-Forwarded-*")
+struct ForwardedHeadersTests {
+    let trust = ForwardedHeaders(trustedNetworks: [try! NetworkRange("10.0.0.0/8"), try! NetworkRange("fd00::/8")])
+    let proxy = try! SocketAddress(ipAddress: "10.0.0.1", port: 40000)
+    let stranger = try! SocketAddress(ipAddress: "198.51.100.1", port: 40000)
+
+    func fields(_ pairs: [(String, String)]) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in pairs { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        return fields
+    }
+
+    func address(_ client: ForwardedHeaders.Client?) -> String? { client?.address?.ipAddress }
+
+    @Test func xForwardedForWalksPastTrustedHops() throws {
+        // The client wrote the first value itself; the trusted proxies appended the rest.
+        let spoofed = self.fields([("X-Forwarded-For", "1.1.1.1, 203.0.113.9, 10.0.0.7")])
+        #expect(self.address(self.trust.client(peer: self.proxy, fields: spoofed)) == "203.0.113.9")
+        #expect(self.trust.client(peer: self.stranger, fields: spoofed) == nil, "an untrusted peer changes nothing")
+        // Every hop trusted: the leftmost.
+        #expect(self.address(self.trust.client(peer: self.proxy, fields: self.fields([("X-Forwarded-For", "10.0.0.5, 10.0.0.6")]))) == "10.0.0.5")
+        // Several lines, in order; mapped IPv4; ports and brackets.
+        let lines = self.fields([("X-Forwarded-For", "203.0.113.1"), ("X-Forwarded-For", "::ffff:203.0.113.2, fd00::1")])
+        #expect(self.address(self.trust.client(peer: self.proxy, fields: lines)) == "203.0.113.2")
+        let bracketed = try #require(self.trust.client(peer: self.proxy, fields: self.fields([("X-Forwarded-For", "[2001:db8::1]:4711")])))
+        #expect(bracketed.address == (try SocketAddress(ipAddress: "2001:db8::1", port: 4711)))
+        #expect(self.trust.client(peer: self.proxy, fields: self.fields([("X-Forwarded-For", "203.0.113.9:80")]))?.address?.port == 80)
+        #expect(self.trust.client(peer: self.proxy, fields: self.fields([("X-Forwarded-For", "not-an-address, 10.0.0.2")])) == nil)
+    }
+
+    @Test func protoAndHostAreChecked() {
+        let good = self.trust.client(peer: self.proxy, fields: self.fields([
+            ("X-Forwarded-For", "203.0.113.9"), ("X-Forwarded-Proto", "HTTPS"), ("X-Forwarded-Host", "example.com:8443"),
+        ]))
+        #expect(good?.scheme == "https" && good?.host == "example.com:8443")
+        let bad = self.trust.client(peer: self.proxy, fields: self.fields([
+            ("X-Forwarded-For", "203.0.113.9"), ("X-Forwarded-Proto", "javascript"), ("X-Forwarded-Host", "bad host/x"),
+        ]))
+        #expect(bad?.scheme == nil && bad?.host == nil && self.address(bad) == "203.0.113.9")
+        // One value per hop: the client's hop's.
+        let perHop = self.trust.client(peer: self.proxy, fields: self.fields([
+            ("X-Forwarded-For", "203.0.113.9, 10.0.0.3"), ("X-Forwarded-Proto", "https, http"),
+        ]))
+        #expect(perHop?.scheme == "https")
+    }
+
+    @Test func forwardedAsRFC7239Writes() {
+        let example = self.trust.client(peer: self.proxy, fields: self.fields([
+            ("Forwarded", #"for=192.0.2.43;proto=https;host="example.com", for="[2001:db8:cafe::17]:4711";proto=http"#),
+            ("X-Forwarded-For", "1.1.1.1"),
+        ]))
+        #expect(self.address(example) == "2001:db8:cafe::17" && example?.address?.port == 4711 && example?.scheme == "http")
+        let chain = self.trust.client(peer: self.proxy, fields: self.fields([
+            ("Forwarded", "for=1.1.1.1;proto=http"), ("Forwarded", #"For=203.0.113.9;Proto=https;host=shop.example, for=10.0.0.8;by=10.0.0.1"#),
+        ]))
+        #expect(self.address(chain) == "203.0.113.9" && chain?.scheme == "https" && chain?.host == "shop.example")
+        let hidden = self.trust.client(peer: self.proxy, fields: self.fields([("Forwarded", "for=unknown;proto=https, for=10.0.0.9")]))
+        #expect(hidden != nil && hidden?.address == nil && hidden?.scheme == "https")
+        for malformed in ["for=[2001:db8::1]", "for=", "for=1.2.3.4;;", "=x", #"for="unterminated"#, "for=1.2.3.4 junk"] {
+            #expect(self.trust.client(peer: self.proxy, fields: self.fields([("Forwarded", malformed)])) == nil, "\(malformed)")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func longValuesAreBounded() {
+        // 60 KB of hops: refused whole (past maxHops), in one pass.
+        let many = String(repeating: "203.0.113.9, ", count: 4700) + "10.0.0.1"
+        #expect(many.utf8.count > 60_000)
+        #expect(self.trust.client(peer: self.proxy, fields: self.fields([("X-Forwarded-For", many)])) == nil)
+        let forwarded = String(repeating: "for=203.0.113.9;proto=https, ", count: 2100) + "for=10.0.0.1"
+        #expect(self.trust.client(peer: self.proxy, fields: self.fields([("Forwarded", forwarded)])) == nil)
+    }
+}
