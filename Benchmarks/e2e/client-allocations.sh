@@ -11,6 +11,8 @@ cd "$(dirname "$0")"
 SHORT=${SHORT:-4}
 LONG=${LONG:-12}
 for tool in valgrind nginx curl; do command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind nginx-light curl >/dev/null; break; }; done
+# SwiftPM can miss that the parent package changed underneath: rebuild the benchmark's own code.
+find Sources -name '*.swift' -exec touch {} +
 swift build -c release --product ClientLoad 2>&1 | tail -n 1
 bin=$(swift build -c release --show-bin-path)
 scratch=$(mktemp -d)
