@@ -41,6 +41,10 @@ struct CookieJarTests {
         // the fuzzer: the jar kept `b;\u{05B2}c` and sent a second cookie inside the first).
         jar.update(setCookie: ["combined=b;\u{05B2}c=d; Path=/"], from: "http://example.com/")
         #expect(jar.all.first { $0.name == "combined" }?.value == "b")
+        // A Max-Age that is not digits is ignored, not taken as zero (a combining mark makes
+        // "1" and the mark one character).
+        jar.update(setCookie: ["kept=1; Max-Age=1\u{301}"], from: "http://example.com/")
+        #expect(jar.all.contains { $0.name == "kept" && $0.expires == nil })
     }
 
     @Test func hostOnlyAndDomainCookies() throws {

@@ -6,6 +6,7 @@ import Testing
 @Suite("Forwarded and X-Forwarded-*")
 struct ForwardedHeadersTests {
     let trust = ForwardedHeaders(trustedNetworks: [try! NetworkRange("10.0.0.0/8"), try! NetworkRange("fd00::/8")])
+    let rfc7239 = ForwardedHeaders(trustedNetworks: [try! NetworkRange("10.0.0.0/8")], source: .forwarded)
     let proxy = try! SocketAddress(ipAddress: "10.0.0.1", port: 40000)
     let stranger = try! SocketAddress(ipAddress: "198.51.100.1", port: 40000)
 
@@ -47,22 +48,32 @@ struct ForwardedHeadersTests {
             ("X-Forwarded-For", "203.0.113.9, 10.0.0.3"), ("X-Forwarded-Proto", "https, http"),
         ]))
         #expect(perHop?.scheme == "https")
+        // Values the client wrote to the left of what the proxy appended are not believed.
+        let padded = self.trust.client(peer: self.proxy, fields: self.fields([
+            ("X-Forwarded-For", "203.0.113.9"), ("X-Forwarded-Proto", "https, http"), ("X-Forwarded-Host", "admin.example, shop.example"),
+        ]))
+        #expect(padded?.scheme == "http" && padded?.host == "shop.example")
+        // The proxies write X-Forwarded-*: a Forwarded field is the client's, and ignored.
+        let smuggled = self.trust.client(peer: self.proxy, fields: self.fields([
+            ("Forwarded", "for=8.8.8.8;proto=https"), ("X-Forwarded-For", "203.0.113.9"),
+        ]))
+        #expect(self.address(smuggled) == "203.0.113.9" && smuggled?.scheme == nil)
     }
 
     @Test func forwardedAsRFC7239Writes() {
-        let example = self.trust.client(peer: self.proxy, fields: self.fields([
+        let example = self.rfc7239.client(peer: self.proxy, fields: self.fields([
             ("Forwarded", #"for=192.0.2.43;proto=https;host="example.com", for="[2001:db8:cafe::17]:4711";proto=http"#),
             ("X-Forwarded-For", "1.1.1.1"),
         ]))
         #expect(self.address(example) == "2001:db8:cafe::17" && example?.address?.port == 4711 && example?.scheme == "http")
-        let chain = self.trust.client(peer: self.proxy, fields: self.fields([
+        let chain = self.rfc7239.client(peer: self.proxy, fields: self.fields([
             ("Forwarded", "for=1.1.1.1;proto=http"), ("Forwarded", #"For=203.0.113.9;Proto=https;host=shop.example, for=10.0.0.8;by=10.0.0.1"#),
         ]))
         #expect(self.address(chain) == "203.0.113.9" && chain?.scheme == "https" && chain?.host == "shop.example")
-        let hidden = self.trust.client(peer: self.proxy, fields: self.fields([("Forwarded", "for=unknown;proto=https, for=10.0.0.9")]))
+        let hidden = self.rfc7239.client(peer: self.proxy, fields: self.fields([("Forwarded", "for=unknown;proto=https, for=10.0.0.9")]))
         #expect(hidden != nil && hidden?.address == nil && hidden?.scheme == "https")
-        for malformed in ["for=[2001:db8::1]", "for=", "for=1.2.3.4;;", "=x", #"for="unterminated"#, "for=1.2.3.4 junk"] {
-            #expect(self.trust.client(peer: self.proxy, fields: self.fields([("Forwarded", malformed)])) == nil, "\(malformed)")
+        for malformed in ["for=[2001:db8::1]", "for=", "for=1.2.3.4;;", "=x", #"for="unterminated"#, "for=1.2.3.4 junk", #"for=1.2.3.4;proto="https"#] {
+            #expect(self.rfc7239.client(peer: self.proxy, fields: self.fields([("Forwarded", malformed)])) == nil, "\(malformed)")
         }
     }
 
@@ -73,6 +84,6 @@ struct ForwardedHeadersTests {
         #expect(many.utf8.count > 60_000)
         #expect(self.trust.client(peer: self.proxy, fields: self.fields([("X-Forwarded-For", many)])) == nil)
         let forwarded = String(repeating: "for=203.0.113.9;proto=https, ", count: 2100) + "for=10.0.0.1"
-        #expect(self.trust.client(peer: self.proxy, fields: self.fields([("Forwarded", forwarded)])) == nil)
+        #expect(self.rfc7239.client(peer: self.proxy, fields: self.fields([("Forwarded", forwarded)])) == nil)
     }
 }

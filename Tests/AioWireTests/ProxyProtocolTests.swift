@@ -58,6 +58,8 @@ struct ProxyProtocolTests {
         "PROXY TCP4 1.2.3.4 1.2.3.4 1\r\n",  // a port missing
         "GET / HTTP/1.1\r\n",  // no header at all
         "proxy TCP4 1.2.3.4 1.2.3.4 1 2\r\n",  // case matters
+        "PROXY TCP6 fe80::1%eth0 ::1 1 2\r\n",  // a zone is not RFC 4291 text
+        "PROXY TCP6 ::1\u{0}x ::1 1 2\r\n",  // nor is a NUL
     ])
     func versionOneRefusals(_ line: String) {
         #expect(throws: ProxyProtocolError.self) { _ = try self.decode(Array(line.utf8)) }
@@ -117,6 +119,9 @@ struct ProxyProtocolTests {
             #expect(tls.version == "TLSv1.3" && tls.commonName == "client" && tls.cipher == "TLS_AES_256_GCM_SHA384")
             #expect(rest == Array("GET /".utf8))
         }
+        // TLS without a client certificate: verify 0 says nothing was verified.
+        let noCertificate = try #require(try self.decode(self.v2(family: 0x11, addresses: Self.inet4, tlvs: [(0x20, [0x01, 0, 0, 0, 0])])))
+        #expect(noCertificate.0.ssl?.clientSSL == true && noCertificate.0.ssl?.verified == false)
     }
 
     @Test func versionTwoFamilies() throws {
@@ -136,6 +141,9 @@ struct ProxyProtocolTests {
         // A health check: LOCAL, its addresses ignored.
         let check = try #require(try self.decode(self.v2(0x20, family: 0x11, addresses: Self.inet4)))
         #expect(check.0.command == .local && check.0.clientAddress == nil)
+        // LOCAL with a family it does not define, or too short for its own: accepted, ignored.
+        #expect(try self.decode(self.v2(0x20, family: 0x41, addresses: [])) != nil)
+        #expect(try self.decode(self.v2(0x20, family: 0x11, addresses: [])) != nil)
     }
 
     @Test func versionTwoRefusals() throws {
@@ -143,6 +151,8 @@ struct ProxyProtocolTests {
             self.v2(0x11, family: 0x11, addresses: Self.inet4),  // version 1 after the v2 signature
             self.v2(0x22, family: 0x11, addresses: Self.inet4),  // command 2
             self.v2(family: 0x41, addresses: Self.inet4),  // family 4
+            self.v2(family: 0x10, addresses: Self.inet4),  // IPv4 without a transport
+            self.v2(family: 0x11, addresses: Self.inet4, tlvs: [(0x03, [0, 0, 0, 0]), (0x03, [0, 0, 0, 0])]),  // two CRC32Cs
             self.v2(family: 0x13, addresses: Self.inet4),  // transport 3
             self.v2(family: 0x11, addresses: Array(Self.inet4.prefix(8))),  // too short for IPv4
             self.v2(family: 0x11, addresses: Self.inet4 + [0x01, 0x00]),  // a TLV cut short

@@ -57,7 +57,7 @@ public struct ClientCookie: Sendable, Hashable, Codable {
             case "max-age":
                 // `-`? DIGIT+: anything else is ignored; zero or less expires at once.
                 let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
-                if !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) {
+                if !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                     let seconds = Double(text) ?? 0
                     maxAge = seconds <= 0 ? -Double.greatestFiniteMagnitude : seconds
                 }
@@ -122,8 +122,4 @@ public struct ClientCookie: Sendable, Hashable, Codable {
         guard path.hasPrefix("/"), let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
         return String(path[..<slash])
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { self >= "0" && self <= "9" }
 }

@@ -2,9 +2,9 @@ import AioWire
 import HTTPTypes
 import NIOCore
 
-/// Who a request really comes from when trusted proxies relay it: `Forwarded` (RFC 7239), or
-/// else `X-Forwarded-For`, `-Proto` and `-Host`, believed only from a peer in
-/// ``trustedNetworks``. The chain is walked right to left, past every trusted hop, and the first
+/// Who a request really comes from when trusted proxies relay it: `Forwarded` (RFC 7239) or
+/// `X-Forwarded-For`, `-Proto` and `-Host` (the one ``source`` the proxies write; the other is
+/// the client's to fill, and is never read), believed only from a peer in ``trustedNetworks``. The chain is walked right to left, past every trusted hop, and the first
 /// untrusted address is the client: a client cannot choose its address by sending the fields
 /// itself (the left end of the chain is whatever it wrote). aiohttp leaves this to a third-party
 /// package; Vapor believes the leftmost value.
@@ -20,14 +20,26 @@ public struct ForwardedHeaders: Sendable {
         public var host: String?
     }
 
+    /// Which fields the trusted proxies write.
+    public enum Source: Sendable, Hashable {
+        /// RFC 7239 `Forwarded`.
+        case forwarded
+        /// `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Forwarded-Host` (nginx's
+        /// `$proxy_add_x_forwarded_for`, HAProxy's `option forwardfor`).
+        case xForwarded
+    }
+
     /// The proxies believed (their socket addresses, and the hops they add).
     public var trustedNetworks: [NetworkRange]
+    /// The fields read.
+    public var source: Source
     /// The longest chain walked; a longer one is refused whole.
     public var maxHops: Int
 
-    /// Fields believed from `trustedNetworks`.
-    public init(trustedNetworks: [NetworkRange], maxHops: Int = 32) {
+    /// `source`'s fields believed from `trustedNetworks`.
+    public init(trustedNetworks: [NetworkRange], source: Source = .xForwarded, maxHops: Int = 32) {
         self.trustedNetworks = trustedNetworks
+        self.source = source
         self.maxHops = maxHops
     }
 
@@ -40,8 +52,10 @@ public struct ForwardedHeaders: Sendable {
     /// trusted, the fields say nothing, or they are malformed (then nothing changes).
     public func client(peer: SocketAddress?, fields: HTTPFields) -> Client? {
         guard self.trustedNetworks.contains(peer) else { return nil }
-        let forwarded = fields[values: Self.forwarded]
-        if !forwarded.isEmpty { return self.fromForwarded(forwarded.joined(separator: ",")) }
+        if self.source == .forwarded {
+            let forwarded = fields[values: Self.forwarded]
+            return forwarded.isEmpty ? nil : self.fromForwarded(forwarded.joined(separator: ","))
+        }
         let chain = fields[values: Self.xForwardedFor].joined(separator: ",")
         guard !chain.isEmpty else { return nil }
         let hops = chain.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
@@ -53,14 +67,26 @@ public struct ForwardedHeaders: Sendable {
         }
         let index = self.clientIndex(nodes)
         var client = Client(address: nodes[index].address)
-        // One value per hop when the proxies append theirs, else the edge's alone.
-        let protos = fields[values: Self.xForwardedProto].joined(separator: ",").split(separator: ",").map { $0.trimmingSpaces.lowercased() }
-        let proto = protos.count == hops.count ? protos[index] : protos.first
-        if let proto, proto == "http" || proto == "https" { client.scheme = proto }
-        let hosts = fields[values: Self.xForwardedHost].joined(separator: ",").split(separator: ",").map { $0.trimmingSpaces }
-        let host = hosts.count == hops.count ? hosts[index] : hosts.first
-        if let host, Self.isHost(host) { client.host = host }
+        // Values counted from the right, as the proxies appended them: the client's hop's, or the
+        // nearest proxy's when the lists are shorter. The left end is the client's to write.
+        let protos = Self.list(fields[values: Self.xForwardedProto]).map { $0.lowercased() }
+        if let proto = Self.value(protos, hops: hops.count, index: index), proto == "http" || proto == "https" { client.scheme = proto }
+        if let host = Self.value(Self.list(fields[values: Self.xForwardedHost]), hops: hops.count, index: index), Self.isHost(host) {
+            client.host = host
+        }
         return client
+    }
+
+    /// The comma-separated values of `lines`, in order.
+    private static func list(_ lines: [String]) -> [String] {
+        lines.joined(separator: ",").split(separator: ",").map { $0.trimmingSpaces }
+    }
+
+    /// The value for hop `index` of `hops` in `values`, aligned from the right; the rightmost when
+    /// that hop has none.
+    private static func value(_ values: [String], hops: Int, index: Int) -> String? {
+        let aligned = values.count - (hops - index)
+        return values.indices.contains(aligned) ? values[aligned] : values.last
     }
 
     /// The position of the client: the rightmost hop not in a trusted network (the leftmost
@@ -96,7 +122,7 @@ public struct ForwardedHeaders: Sendable {
                 }
                 guard scanner.take(";") else { break }
             }
-            guard pairs > 0 else { return nil }
+            guard pairs > 0, !scanner.failed else { return nil }
             elements.append(element)
             guard scanner.take(",") || scanner.atEnd else { return nil }
         }
@@ -159,6 +185,8 @@ public struct ForwardedHeaders: Sendable {
     struct ParameterList {
         private let bytes: [UInt8]
         private var index = 0
+        /// Whether the list broke off (an unterminated quoted string).
+        private(set) var failed = false
 
         init(_ text: String) {
             self.bytes = Array(text.utf8)
@@ -204,7 +232,11 @@ public struct ForwardedHeaders: Sendable {
                     value.append(self.bytes[self.index])
                     self.index += 1
                 }
-                guard self.index < self.bytes.count else { return nil }
+                guard self.index < self.bytes.count else {
+                    // Unterminated: nothing after it can be read as a list.
+                    self.failed = true
+                    return nil
+                }
                 self.index += 1
                 return (name, String(decoding: value, as: UTF8.self))
             }

@@ -94,6 +94,10 @@ public struct ProxyProtocolDecoder: Sendable {
     private static func address(_ text: String, family: Int32, port: Int) throws(ProxyProtocolError) -> SocketAddress {
         let isV6 = text.contains(":")
         guard isV6 == (family == 6) else { throw ProxyProtocolError("\(text) is not a TCP\(family) address") }
+        // RFC 4291 text only: hex digits, colons and a trailing dotted IPv4 (no zone, no NUL).
+        guard text.utf8.allSatisfy({ Hex.value($0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
+            throw ProxyProtocolError("\(text) is not an IP address")
+        }
         if !isV6 {
             // Four decimal octets, no leading zeros (inet_pton's rules differ between systems).
             let octets = text.split(separator: ".", omittingEmptySubsequences: false)
@@ -123,14 +127,23 @@ public struct ProxyProtocolDecoder: Sendable {
         case 1: command = .proxy
         default: throw ProxyProtocolError("unknown command \(header[12] & 0x0F)")
         }
+        // The defined pairs only (UNSPEC, or a family with STREAM or DGRAM); a LOCAL header's
+        // family is ignored, whatever it says.
         let family = header[13] >> 4
-        let transport = header[13] & 0x0F
-        guard family <= 3, transport <= 2 else { throw ProxyProtocolError("unknown address family or transport \(header[13])") }
+        guard command == .local || [0x00, 0x11, 0x12, 0x21, 0x22, 0x31, 0x32].contains(header[13]) else {
+            throw ProxyProtocolError("undefined address family and transport \(header[13])")
+        }
         let length = Int(header[14]) << 8 | Int(header[15])
         guard length <= self.maxLength else { throw ProxyProtocolError("a \(length)-byte header is over the \(self.maxLength)-byte limit") }
         guard bytes.count >= 16 + length else { return nil }
         let whole = Array(bytes.prefix(16 + length))
         let block = whole[16...]
+        if command == .local {
+            // Its addresses (if any fit) are skipped; TLVs are read only when they do.
+            let size = family <= 3 ? [0, 12, 36, 216][Int(family)] : 0
+            let tlvs = size <= length ? ((try? Self.tlvs(whole, from: 16 + size)) ?? []) : []
+            return (ProxyProtocolHeader(version: 2, command: .local, addresses: .unknown, tlvs: tlvs), 16 + length)
+        }
         let addressLength = [0, 12, 36, 216][Int(family)]
         guard length >= addressLength else { throw ProxyProtocolError("\(length) bytes cannot hold the addresses of family \(family)") }
         var addresses = ProxyProtocolHeader.Addresses.unknown
@@ -149,8 +162,6 @@ public struct ProxyProtocolDecoder: Sendable {
         default:
             break
         }
-        // A LOCAL header's addresses, if any, are not the client's.
-        if command == .local { addresses = .unknown }
         let tlvs = try Self.tlvs(whole, from: base + addressLength)
         return (ProxyProtocolHeader(version: 2, command: command, addresses: addresses, tlvs: tlvs), 16 + length)
     }
@@ -187,6 +198,7 @@ public struct ProxyProtocolDecoder: Sendable {
             switch type {
             case ProxyProtocolHeader.TLVType.crc32c:
                 guard length == 4 else { throw ProxyProtocolError("a CRC32C TLV of \(length) bytes") }
+                guard !tlvs.contains(where: { $0.type == type }) else { throw ProxyProtocolError("a second CRC32C TLV") }
                 var zeroed = header
                 for offset in valueStart..<valueStart + 4 { zeroed[offset] = 0 }
                 let expected = UInt32(value[0]) << 24 | UInt32(value[1]) << 16 | UInt32(value[2]) << 8 | UInt32(value[3])

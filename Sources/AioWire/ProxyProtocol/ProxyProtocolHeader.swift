@@ -55,7 +55,8 @@ public struct ProxyProtocolHeader: Sendable, Hashable {
         public var clientCertificateOnConnection: Bool
         /// The client sent a certificate in this TLS session (`PP2_CLIENT_CERT_SESS`).
         public var clientCertificateInSession: Bool
-        /// Whether the client's certificate was verified (the `verify` field is 0).
+        /// Whether the client presented a certificate and it was verified (the `verify` field is
+        /// 0, which a balancer also sends when no certificate came at all).
         public var verified: Bool
         /// The TLS version (`TLSv1.3`), when said.
         public var version: String?
@@ -114,7 +115,7 @@ public struct ProxyProtocolHeader: Sendable, Hashable {
             clientSSL: client & 0x01 != 0,
             clientCertificateOnConnection: client & 0x02 != 0,
             clientCertificateInSession: client & 0x04 != 0,
-            verified: verify == 0
+            verified: verify == 0 && client & 0x06 != 0
         )
         // Sub-TLVs follow, walked as the decoder checked them.
         var index = 5
