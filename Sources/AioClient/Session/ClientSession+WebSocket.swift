@@ -39,11 +39,8 @@ extension ClientSession {
         let target = try ClientURL(Self.httpForm(of: url), relativeTo: self.base)
         let route = try proxy.map { try ClientProxy($0, auth: proxyAuth) } ?? self.proxy
             ?? (self.trustEnv ? ClientProxy.fromEnvironment(for: target) : nil)
-        var fields = self.headers
-        for name in Set(headers.map(\.name)) { fields[values: name] = headers[values: name] }
-        if let cookies = self.cookieHeader(for: target) {
-            fields[.cookie] = fields[.cookie].map { "\($0); \(cookies)" } ?? cookies
-        }
+        var fields = self.fields(merging: headers)
+        self.addCookies(to: &fields, for: target)
         if fields[.authorization] == nil, let user = target.user {
             fields[.authorization] = try BasicAuth(login: user, password: target.password ?? "").headerValue
         }

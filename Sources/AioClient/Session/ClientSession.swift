@@ -5,7 +5,7 @@ import NIOCore
 /// Makes HTTP requests, as aiohttp's `ClientSession`: a pool of keep-alive connections shared
 /// by every request of the session, default header fields, timeouts, redirects. `Sendable`:
 /// share one session between many tasks, and close it when done (or use
-/// ``withClientSession(baseURL:headers:timeout:connector:cookieJar:middlewares:proxy:proxyAuth:trustEnv:raiseForStatus:autoDecompress:maxRedirects:_:)``).
+/// ``withClientSession(baseURL:headers:timeout:connector:cookieJar:middlewares:traceConfigs:proxy:proxyAuth:trustEnv:raiseForStatus:autoDecompress:maxRedirects:_:)``).
 ///
 /// ```swift
 /// try await withClientSession(baseURL: "http://127.0.0.1:8080") { session in
@@ -164,8 +164,7 @@ public final class ClientSession: Sendable {
         var body = body
         // The session's fields under the request's, merged once: a redirect to another origin
         // strips credentials from both.
-        var fields = self.headers
-        for name in Set(headers.map(\.name)) { fields[values: name] = headers[values: name] }
+        var fields = self.fields(merging: headers)
         if let compress, body != nil {
             guard fields[.contentEncoding] == nil else {
                 throw ClientRequestError("compress cannot be used with a Content-Encoding of the caller's (\(fields[.contentEncoding]!))")
@@ -182,10 +181,7 @@ public final class ClientSession: Sendable {
         let firstOrigin = target.origin
         let send = ClientMiddleware.chain(middlewares ?? self.middlewares) { request in
             var fields = request.headers
-            if let cookies = self.cookieHeader(for: request.target) {
-                // The caller's own `Cookie` first, then the jar's.
-                fields[.cookie] = fields[.cookie].map { "\($0); \(cookies)" } ?? cookies
-            }
+            self.addCookies(to: &fields, for: request.target)
             let route = proxy ?? (self.trustEnv ? ClientProxy.fromEnvironment(for: request.target) : nil)
             let info = RequestInfo(
                 url: request.target.string,
@@ -249,8 +245,21 @@ public final class ClientSession: Sendable {
         }
     }
 
+    /// The session's fields under `headers` (a name given there replaces the session's).
+    func fields(merging headers: HTTPFields) -> HTTPFields {
+        var fields = self.headers
+        for name in Set(headers.map(\.name)) { fields[values: name] = headers[values: name] }
+        return fields
+    }
+
+    /// Adds the jar's cookies for `url` to `fields`, after the caller's own `Cookie`.
+    func addCookies(to fields: inout HTTPFields, for url: ClientURL) {
+        guard let cookies = self.cookieHeader(for: url) else { return }
+        fields[.cookie] = fields[.cookie].map { "\($0); \(cookies)" } ?? cookies
+    }
+
     /// The jar's `Cookie` value for `url`.
-    func cookieHeader(for url: ClientURL) -> String? {
+    private func cookieHeader(for url: ClientURL) -> String? {
         guard let jar = self.cookieJar else { return nil }
         if let jar = jar as? CookieJar { return jar.cookieHeader(for: url) }
         return jar.cookieHeader(for: url.string)
@@ -404,101 +413,6 @@ extension ClientSession {
             case .proxyAuthorization: self.proxyAuthorization = true
             default: break
             }
-        }
-    }
-
-    /// A GET request; see ``request(_:_:params:headers:body:allowRedirects:maxRedirects:timeout:middlewares:proxy:proxyAuth:)``.
-    public func get(
-        _ url: String,
-        params: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        allowRedirects: Bool = true,
-        maxRedirects: Int? = nil,
-        timeout: ClientTimeout? = nil
-    ) async throws -> ClientResponse {
-        try await self.request(.get, url, params: params, headers: headers, allowRedirects: allowRedirects, maxRedirects: maxRedirects, timeout: timeout)
-    }
-
-    /// A HEAD request (redirects not followed unless asked, as aiohttp).
-    public func head(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], allowRedirects: Bool = false, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
-        try await self.request(.head, url, params: params, headers: headers, allowRedirects: allowRedirects, timeout: timeout)
-    }
-
-    /// An OPTIONS request.
-    public func options(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], allowRedirects: Bool = true, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
-        try await self.request(.options, url, params: params, headers: headers, allowRedirects: allowRedirects, timeout: timeout)
-    }
-
-    /// A POST request with `body`.
-    public func post(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], body: ClientRequestBody? = nil, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
-        try await self.request(.post, url, params: params, headers: headers, body: body, timeout: timeout)
-    }
-
-    /// A PUT request with `body`.
-    public func put(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], body: ClientRequestBody? = nil, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
-        try await self.request(.put, url, params: params, headers: headers, body: body, timeout: timeout)
-    }
-
-    /// A PATCH request with `body`.
-    public func patch(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], body: ClientRequestBody? = nil, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
-        try await self.request(.patch, url, params: params, headers: headers, body: body, timeout: timeout)
-    }
-
-    /// A DELETE request.
-    public func delete(_ url: String, params: [(String, String)] = [], headers: HTTPFields = [:], body: ClientRequestBody? = nil, timeout: ClientTimeout? = nil) async throws -> ClientResponse {
-        try await self.request(.delete, url, params: params, headers: headers, body: body, timeout: timeout)
-    }
-}
-
-/// Runs `body` with a new session and closes it afterwards, however `body` ends.
-@discardableResult
-public func withClientSession<Result: Sendable>(
-    baseURL: String? = nil,
-    headers: HTTPFields = [:],
-    timeout: ClientTimeout = ClientTimeout(),
-    connector: ClientConnector = ClientConnector(),
-    cookieJar: (any AbstractCookieJar)? = CookieJar(),
-    middlewares: [ClientMiddleware] = [],
-    traceConfigs: [TraceConfig] = [],
-    proxy: String? = nil,
-    proxyAuth: BasicAuth? = nil,
-    trustEnv: Bool = false,
-    raiseForStatus: StatusCheck = .never,
-    autoDecompress: Bool = true,
-    maxRedirects: Int = 10,
-    _ body: (ClientSession) async throws -> Result
-) async throws -> Result {
-    let session = try ClientSession(
-        baseURL: baseURL,
-        headers: headers,
-        timeout: timeout,
-        connector: connector,
-        cookieJar: cookieJar,
-        middlewares: middlewares,
-        traceConfigs: traceConfigs,
-        proxy: proxy,
-        proxyAuth: proxyAuth,
-        trustEnv: trustEnv,
-        raiseForStatus: raiseForStatus,
-        autoDecompress: autoDecompress,
-        maxRedirects: maxRedirects
-    )
-    do {
-        let result = try await body(session)
-        await session.close()
-        return result
-    } catch {
-        await session.close()
-        throw error
-    }
-}
-
-extension HTTPRequest.Method {
-    /// Whether sending the request twice has the effect of sending it once (RFC 9110 §9.2.2).
-    var isIdempotent: Bool {
-        switch self {
-        case .get, .head, .options, .trace, .put, .delete: true
-        default: false
         }
     }
 }
