@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "AioWebSocket", targets: ["AioWebSocket"]),
         .library(name: "AioClient", targets: ["AioClient"]),
         .library(name: "AioWeb", targets: ["AioWeb"]),
+        .library(name: "AioGateway", targets: ["AioGateway"]),
         .library(name: "AioTesting", targets: ["AioTesting"]),
         .executable(name: "aio", targets: ["aio"]),
     ],
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -123,6 +125,17 @@ let package = Package(
             ],
             swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
+        // Standard swift-http-types handlers on the server (the seed's wsgi).
+        .target(
+            name: "AioGateway",
+            dependencies: [
+                "AioServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+        ),
         // What tests share without the server: a seeded generator, the ways input is cut, a gate.
         .target(
             name: "AioTestSupport",
@@ -143,7 +156,7 @@ let package = Package(
         ),
         .target(
             name: "AioHTTP",
-            dependencies: ["AioWire", "AioStreams", "AioMultipart", "AioWebSocket", "AioClient", "AioServer", "AioWeb"]
+            dependencies: ["AioWire", "AioStreams", "AioMultipart", "AioWebSocket", "AioClient", "AioServer", "AioWeb", "AioGateway"]
         ),
         .executableTarget(
             name: "aio",
@@ -160,6 +173,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(
@@ -228,6 +243,17 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "AioGatewayTests",
+            dependencies: [
+                "AioGateway",
+                "AioServer",
+                "AioTesting",
+                "AioWire",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

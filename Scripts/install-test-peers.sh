@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the real peers the interop tests drive: Debian packages (curl, openssl, python3,
-# chromium, tinyproxy, nginx), a virtualenv in .venv with the Python clients and servers, and Autobahn's wstest.
+# chromium, tinyproxy, nginx and its stream module, haproxy, prometheus's promtool), a virtualenv in .venv with the Python clients and servers, and Autobahn's wstest.
 # Idempotent; quick when up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in curl openssl python3 chromium tinyproxy nginx; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in curl openssl python3 chromium tinyproxy nginx haproxy; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
+command -v promtool >/dev/null || missing+=(prometheus)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" curl >/dev/null

@@ -5,3 +5,4 @@
 @_exported import AioClient
 @_exported import AioServer
 @_exported import AioWeb
+@_exported import AioGateway

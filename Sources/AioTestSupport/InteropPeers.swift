@@ -89,3 +89,25 @@ private func loopback(port: Int) -> sockaddr_in {
     address.sin_port = UInt16(port).bigEndian
     return address
 }
+
+/// An nginx configuration for a test's private nginx: one worker, its pid file and temporary
+/// files in `directory`, errors to standard error; `main` goes at the top level (modules,
+/// `stream { … }`), `http` inside `http { … }`.
+public func nginxConfiguration(directory: URL, main: String = "", http: String) -> String {
+    """
+    \(main)
+    \(getuid() == 0 ? "user root;" : "")
+    worker_processes 1;
+    pid \(directory.path)/nginx.pid;
+    error_log stderr warn;
+    events { worker_connections 64; }
+    http {
+        client_body_temp_path \(directory.path)/body;
+        proxy_temp_path \(directory.path)/proxy;
+        fastcgi_temp_path \(directory.path)/fastcgi;
+        uwsgi_temp_path \(directory.path)/uwsgi;
+        scgi_temp_path \(directory.path)/scgi;
+        \(http)
+    }
+    """
+}

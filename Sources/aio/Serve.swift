@@ -1,12 +1,19 @@
 import AioHTTP
 import ArgumentParser
 import Logging
+import NIOCore
+import Prometheus
 
 /// `aio serve`: the demo server.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the demo server: httpbin's API on swift-aiohttp.",
-        discussion: "Shuts down gracefully on Ctrl-C or SIGTERM: in-flight requests finish, then it exits."
+        discussion: """
+            Shuts down gracefully on Ctrl-C or SIGTERM: in-flight requests finish, then it exits. \
+            SIGUSR2 restarts it without refusing a connection: a new process takes over the listening \
+            socket, then this one drains. Under systemd's socket activation (LISTEN_FDS) it serves the \
+            socket it is given.
+            """
     )
 
     @Option(help: "The address to listen on.")
@@ -45,12 +52,33 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A balancer's address or CIDR block trusted to speak for clients (repeat for several).")
     var trustedProxy: [String] = []
 
+    @Flag(help: "Believe the client's address, scheme and host from --trusted-proxy peers' forwarding fields.")
+    var forwarded = false
+
+    @Option(help: "The fields --forwarded reads: x-forwarded (X-Forwarded-For/-Proto/-Host, the default) or forwarded (RFC 7239).")
+    var forwardedFields: ForwardedFields = .xForwarded
+
+    @Option(help: "Worker processes sharing the listening socket, kept running by this one (Linux).")
+    var workers: Int?
+
+    @Flag(help: "Serve the server's metrics in Prometheus's text format at /metrics.")
+    var metrics = false
+
+    @Option(help: "Write the serving process's id to this file once it is ready (a SIGUSR2 restart rewrites it).")
+    var pidFile: String?
+
     func validate() throws {
+        if let workers = self.workers, workers < 1 {
+            throw ValidationError("--workers needs at least 1")
+        }
         if (self.tlsCert == nil) != (self.tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
         if self.proxyProtocol, self.trustedProxy.isEmpty {
             throw ValidationError("--proxy-protocol needs at least one --trusted-proxy")
+        }
+        if self.forwarded, self.trustedProxy.isEmpty {
+            throw ValidationError("--forwarded needs at least one --trusted-proxy")
         }
         for block in self.trustedProxy {
             do {
@@ -73,8 +101,43 @@ struct Serve: AsyncParsableCommand {
         if self.proxyProtocol {
             configuration.proxyProtocol = ProxyProtocolConfiguration(trustedNetworks: try self.trustedProxy.map(NetworkRange.init))
         }
+        if self.forwarded {
+            configuration.forwarded = ForwardedHeaders(trustedNetworks: try self.trustedProxy.map(NetworkRange.init), source: self.forwardedFields.source)
+        }
+        // The socket is made here (or taken from systemd's socket activation, or from the
+        // process this one replaces) so that SIGUSR2 can hand it to a new process.
+        let listener = try ListeningSocket.activated().first
+            ?? ListeningSocket.bind(.hostname(self.host, port: self.port), backlog: configuration.backlog)
+        #if os(Linux)
+        if let workers = self.workers {
+            let arguments = WorkerSupervisor.workerArguments(Array(CommandLine.arguments.dropFirst()))
+            try await WorkerSupervisor(sockets: [listener], arguments: arguments, count: workers).run(pidFile: self.pidFile)
+            return
+        }
+        #endif
+        configuration.address = .socket(listener)
         let app = try Httpbin.makeApplication(staticDirectory: self.staticDirectory)
-        try await runApplication(app, configuration: configuration)
+        if self.metrics {
+            let registry = PrometheusCollectorRegistry()
+            configuration.metricsFactory = PrometheusMetricsFactory(registry: registry)
+            app.router.get("/metrics") { _ in
+                .bytes(ByteBuffer(bytes: registry.emitToBuffer()), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            }
+        }
+        try await runApplication(app, configuration: configuration, restarts: Restarts(sockets: [listener], pidFile: self.pidFile))
+    }
+}
+
+/// The values of `--forwarded-fields`.
+enum ForwardedFields: String, ExpressibleByArgument, CaseIterable {
+    case xForwarded = "x-forwarded"
+    case forwarded
+
+    var source: ForwardedHeaders.Source {
+        switch self {
+        case .xForwarded: .xForwarded
+        case .forwarded: .forwarded
+        }
     }
 }
 

@@ -204,20 +204,11 @@ struct ClientInteropTests {
         try text.write(to: www.appendingPathComponent("text.txt"), atomically: true, encoding: .utf8)
         let (plainPort, securePort) = (try freePort(), try freePort())
         let log = directory.appendingPathComponent("access.log")
-        let config = """
-            \(getuid() == 0 ? "user root;" : "")
-            worker_processes 1;
-            pid \(directory.path)/nginx.pid;
-            error_log stderr warn;
-            events { worker_connections 64; }
-            http {
+        let config = nginxConfiguration(
+            directory: directory,
+            http: """
                 log_format connections '$connection $request_uri';
                 access_log \(log.path) connections;
-                client_body_temp_path \(directory.path)/body;
-                proxy_temp_path \(directory.path)/proxy;
-                fastcgi_temp_path \(directory.path)/fastcgi;
-                uwsgi_temp_path \(directory.path)/uwsgi;
-                scgi_temp_path \(directory.path)/scgi;
                 types { text/plain txt; application/octet-stream bin; }
                 gzip on;
                 gzip_types text/plain;
@@ -229,8 +220,8 @@ struct ClientInteropTests {
                     ssl_certificate_key \(certificates.privateKey);
                     root \(www.path);
                 }
-            }
-            """
+                """
+        )
         let configFile = directory.appendingPathComponent("nginx.conf")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
         let nginx = try RunningProcess(["nginx", "-p", directory.path, "-c", configFile.path, "-g", "daemon off;"])

@@ -27,7 +27,9 @@ struct ShutdownTests {
     @Test func inFlightFinishesIdleClosesNewRefused() async throws {
         let arrived = Gate()
         let release = Gate()
-        let server = try await TestServer.start(responder: WaitingResponder(arrived: arrived, release: release))
+        var configuration = ServerConfiguration()
+        configuration.drainIdleTimeout = .zero
+        let server = try await TestServer.start(responder: WaitingResponder(arrived: arrived, release: release), configuration: configuration)
         let idle = try await server.connect()
         #expect(try await idle.request(get("/quick")).status == .ok)
         let busy = try await server.connect()
@@ -46,6 +48,27 @@ struct ShutdownTests {
         #expect(response.text == "done")
         #expect(response.headerFields[.connection] == "close")
         #expect(try await busy.readToEnd().readableBytes == 0)
+        try await server.waitUntilStopped()
+    }
+
+    /// A keep-alive client that sends its next request as the server starts shutting down is
+    /// answered, not cut off (it would see a reset or an empty reply), and then closed.
+    @Test(.timeLimit(.minutes(1)))
+    func aRequestOnItsWayIsAnsweredWhileDraining() async throws {
+        var configuration = ServerConfiguration()
+        configuration.drainIdleTimeout = .seconds(5)
+        let server = try await TestServer.start(responder: WaitingResponder(arrived: Gate(), release: Gate()), configuration: configuration)
+        let keptAlive = try await server.connect()
+        #expect(try await keptAlive.request(get("/quick")).status == .ok)
+        let idle = try await server.connect()
+        #expect(try await idle.request(get("/quick")).status == .ok)
+        await server.server.shutdown()
+        let response = try await keptAlive.request(get("/quick"))
+        #expect(response.status == .ok)
+        #expect(response.text == "done")
+        #expect(try await keptAlive.readToEnd().readableBytes == 0)
+        // The connection that stays idle is closed when the drain period is over.
+        #expect(try await idle.readToEnd().readableBytes == 0)
         try await server.waitUntilStopped()
     }
 
@@ -77,7 +100,10 @@ struct ShutdownTests {
             for _ in 0..<8 {
                 group.addTask {
                     for index in 0..<40 {
-                        let server = try await TestServer.start(responder: TestResponder())
+                        // The idle connection closes at once, or when a short drain period ends.
+                        var configuration = ServerConfiguration()
+                        configuration.drainIdleTimeout = .milliseconds(index % 2 == 0 ? 0 : 5)
+                        let server = try await TestServer.start(responder: TestResponder(), configuration: configuration)
                         let connection = try await server.connect()
                         #expect(try await connection.request(get("/text/\(index)")).text == "/text/\(index)")
                         try await server.shutdown()

@@ -31,6 +31,11 @@ struct ConnectionDeadlines {
         return true
     }
 
+    /// The connection is to close by `deadline` if it is idle then (or sooner, as it was).
+    mutating func shortenIdle(to deadline: NIODeadline) {
+        self.idle = min(self.idle ?? deadline, deadline)
+    }
+
     /// Bytes came: the connection is no longer idle.
     mutating func clearIdle() { self.idle = nil }
 

@@ -92,7 +92,9 @@ extension HTTPServerHandler {
             self.receiving = Receiving(sequence: sequence, source: made.source, expectsContinue: head.expectsContinue)
             self.startBodyTimer()
         }
-        let request = ServerRequest(head: consume head, method: method, body: body, connection: self.connectionInfo)
+        let forwarded = self.configuration.forwarded?.client(peer: self.connectionInfo.remoteAddress, fields: head.request.headerFields)
+        state.forwardedAddress = forwarded.map { $0.address }
+        let request = ServerRequest(head: consume head, method: method, body: body, connection: self.connectionInfo, forwarded: forwarded)
         if self.answeredImmediately(request, state: state) { return }
         self.enqueue(.request(request, NIOLoopBound(state, eventLoop: self.context.eventLoop)))
     }

@@ -336,7 +336,7 @@ extension HTTPServerHandler {
         self.pending.removeFirst()
         self.oldestPending += 1
         state.finished = true
-        self.observers.requestFinished(state, remoteAddress: self.connectionInfo.remoteAddress)
+        self.observers.requestFinished(state, remoteAddress: state.forwardedAddress ?? self.connectionInfo.remoteAddress)
         if state.closeAfter {
             self.stopReading = true
             self.closeAfterWrites()

@@ -220,9 +220,19 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: Shutdown and timers
 
+    /// The server is shutting down: the connection closes once it has answered. An idle one
+    /// waits ``ServerConfiguration/drainIdleTimeout`` for a request a client may have sent
+    /// already (answered with `Connection: close`) rather than cut it off.
     func quiesce() {
         self.closeWhenDone = true
-        self.closeIfDone()
+        guard self.pending.isEmpty, !self.closed else { return }
+        let drain = self.configuration.drainIdleTimeout
+        guard drain > .zero, !self.upgraded else {
+            self.closeAfterWrites()
+            return
+        }
+        self.deadlines.shortenIdle(to: self.now() + TimeAmount(drain))
+        self.armConnectionTimer()
     }
 
     func closeIfDone() {

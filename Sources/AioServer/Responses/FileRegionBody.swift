@@ -31,6 +31,12 @@ public struct FileBodyError: Error, Hashable, CustomStringConvertible {
     /// The `errno` value.
     public let code: Int32
 
+    /// The error of `path` that failed with `code`.
+    public init(path: String, code: Int32) {
+        self.path = path
+        self.code = code
+    }
+
     public var description: String { "Cannot send \(self.path): \(String(cString: strerror(self.code)))" }
 }
 

@@ -15,6 +15,9 @@ final class ResponseState {
     private(set) var expectsContinue = false
     /// The whole request head, kept only for the access log.
     private(set) var loggedRequest: HTTPRequestHead?
+    /// The client's address as trusted proxies relayed it (`.some(nil)`: they said `unknown`),
+    /// for the access log; nil when they said nothing.
+    var forwardedAddress: SocketAddress??
     private(set) var sequence = 0
     /// When the request arrived.
     private(set) var started = NIODeadline.uptimeNanoseconds(0)
@@ -67,6 +70,7 @@ final class ResponseState {
         self.headBytes = 0
         self.status = 0
         self.responseFields = nil
+        self.forwardedAddress = nil
         self.writabilityWaiters = []
         self.connectionGone = false
     }

@@ -1,8 +1,10 @@
-/// Where a server listens: a host and port (IPv4 or IPv6), or a Unix domain socket.
+/// Where a server listens: a host and port (IPv4 or IPv6), a Unix domain socket, or a socket
+/// already listening.
 public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
     enum Value: Sendable, Hashable {
         case hostname(String, port: Int)
         case unixDomainSocket(path: String)
+        case socket(ListeningSocket)
     }
 
     let value: Value
@@ -18,10 +20,17 @@ public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
         BindAddress(value: .unixDomainSocket(path: path))
     }
 
+    /// A socket already listening: handed over by systemd or by the process this one replaces
+    /// (see ``ListeningSocket``).
+    public static func socket(_ socket: ListeningSocket) -> BindAddress {
+        BindAddress(value: .socket(socket))
+    }
+
     public var description: String {
         switch self.value {
         case .hostname(let host, let port): return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unixDomainSocket(let path): return "unix:\(path)"
+        case .socket(let socket): return "fd:\(socket.descriptor)"
         }
     }
 }

@@ -141,6 +141,8 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                 cleanupExistingSocketFile: true,
                 childChannelInitializer: initializer
             )
+        case .socket(let socket):
+            serverChannel = try await bootstrap.bind(NIOBSDSocket.Handle(socket.descriptor), childChannelInitializer: initializer)
         }
         let startedStopping = self.state.withLockedValue { state -> Bool in
             if case .idle = state {

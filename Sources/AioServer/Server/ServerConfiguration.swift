@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var writeTimeout: Duration?
     /// How long graceful shutdown lets requests in flight finish before closing them.
     public var shutdownGracePeriod: Duration
+    /// During a graceful shutdown, how long an idle keep-alive connection stays open for a
+    /// request its client may have sent already (answered, with `Connection: close`): a client
+    /// between two requests is not cut off. Zero closes idle connections at once.
+    public var drainIdleTimeout: Duration
     /// The `Server` field of every response; nil sends none.
     public var serverName: String?
     /// Event loops (threads) serving connections; defaults to one per core.
@@ -54,10 +58,14 @@ public struct ServerConfiguration: Sendable {
     /// HAProxy's PROXY protocol in front of every connection, from trusted balancers only; nil
     /// (the default) reads HTTP straight away.
     public var proxyProtocol: ProxyProtocolConfiguration?
+    /// Whose `Forwarded` or `X-Forwarded-*` fields are believed: requests from these proxies
+    /// report the client they relay (``ServerRequest/remoteAddress``, ``ServerRequest/scheme``,
+    /// ``ServerRequest/host``, the access log); nil (the default) believes no one.
+    public var forwarded: ForwardedHeaders?
 
     /// A configuration listening on `address` with the defaults: 8 KiB lines and 64 KiB heads,
     /// bodies unlimited for streaming, 16 pipelined requests, a 30 s head timeout, 75 s idle
-    /// timeout, 60 s body and write timeouts, 10 s of grace at shutdown.
+    /// timeout, 60 s body and write timeouts, 10 s of grace at shutdown (1 s for idle connections).
     public init(address: BindAddress = .hostname()) {
         self.address = address
         self.parser = HTTPParserConfiguration()
@@ -68,6 +76,7 @@ public struct ServerConfiguration: Sendable {
         self.bodyReadTimeout = .seconds(60)
         self.writeTimeout = .seconds(60)
         self.shutdownGracePeriod = .seconds(10)
+        self.drainIdleTimeout = .seconds(1)
         self.serverName = "swift-aiohttp"
         self.eventLoopCount = System.coreCount
         self.runsHandlersOnEventLoop = true

@@ -83,12 +83,16 @@ public struct Request: Sendable {
     }
     /// The query parameters, decoded, in order.
     public var query: MultiDict<String> { FormEncoding.decode(self.queryString) }
-    /// `Host` (or the authority of an absolute-form target).
-    public var host: String? { self.head.request.authority }
-    /// "http" or "https".
-    public var scheme: String { self.head.request.scheme ?? (self.connection.isSecure ? "https" : "http") }
-    /// The peer's IP address.
-    public var remote: String? { self.connection.remoteAddress?.ipAddress }
+    /// The host the client asked for: `Host` (or the authority of an absolute-form target), or
+    /// what a trusted proxy received (``ServerConfiguration/forwarded``).
+    public var host: String? { self.server.host }
+    /// "http" or "https", as the client asked (through a trusted proxy, as it received it).
+    public var scheme: String { self.server.scheme }
+    /// The client's IP address: the peer's, or the one trusted proxies relay
+    /// (``ServerConfiguration/forwarded``; nil when they said `unknown`).
+    public var remote: String? { self.server.remoteAddress?.ipAddress }
+    /// What trusted proxies said about the client, when they did.
+    public var forwarded: ForwardedHeaders.Client? { self.server.forwarded }
     /// The request's cookies by name.
     public var cookies: [String: String] {
         self.headers[.cookie].map(Cookie.parse) ?? [:]

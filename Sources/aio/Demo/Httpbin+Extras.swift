@@ -7,7 +7,8 @@ extension Httpbin {
     /// What `aio serve` adds to httpbin: `/discard` reads a body of any size as it arrives and
     /// reports its length and SHA-256 without keeping it; `/stats` counts requests in flight
     /// (from their arrival to their response, counted by a middleware that never suspends, so
-    /// that synchronous handlers still answer on the spot).
+    /// that synchronous handlers still answer on the spot); `/health` answers 200 for load
+    /// balancers' checks.
     static func registerExtras(_ app: Application) throws {
         let inFlight = NIOLockedValueBox(0)
         try app.use(
@@ -27,6 +28,7 @@ extension Httpbin {
             // The request asking is in flight too.
             .httpbin(.object(["in_flight": .number(Double(inFlight.withLockedValue { $0 } - 1))]))
         }
+        app.router.get("/health") { _ in .httpbin(.object(["status": .string("ok")])) }
         for method in [HTTPRequest.Method.post, .put] {
             app.router.route(method, "/discard") { request in
                 var hasher = SHA256()

@@ -43,10 +43,8 @@ struct HttpbinRequest {
         return .object(grouped.mapValues { .string($0.joined(separator: ",")) })
     }
 
-    /// The client's address, after any `X-Forwarded-For` hops, as httpbin reports it.
-    var origin: String {
-        self.request.headers[HTTPField.Name("X-Forwarded-For")!] ?? self.request.remote ?? ""
-    }
+    /// The client's address: the peer's, or what trusted proxies relay (`aio serve --forwarded`).
+    var origin: String { self.request.remote ?? "" }
 
     var url: String { self.request.url }
 

@@ -28,6 +28,7 @@ enum IndexPage {
         ("/upload", "text fields and files posted as multipart/form-data to /post, which reports each file's size and SHA-256"),
         ("/discard (POST, PUT)", "reads a body of any size, reports its length and SHA-256"),
         ("/stats", "requests in flight"),
+        ("/health", "200 while the server runs, for load balancers' checks"),
         ("/static/…", "files of the --static directory"),
     ]
 

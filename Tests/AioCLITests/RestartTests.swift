@@ -1,0 +1,242 @@
+import AioClient
+import AioTestSupport
+import AioTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What wrk reported.
+struct WrkReport: CustomStringConvertible {
+    var requests = 0
+    /// Connect, read, write and timeout errors together.
+    var socketErrors = 0
+    var non2xx = 0
+    /// The 99th percentile latency, in milliseconds.
+    var p99 = 0.0
+    var output = ""
+
+    var description: String { "\(self.requests) requests, \(self.socketErrors) socket errors, \(self.non2xx) non-2xx, p99 \(self.p99) ms" }
+
+    /// Runs wrk against `url` (one thread, keep-alive connections).
+    static func run(_ url: String, connections: Int, seconds: Int) async throws -> WrkReport {
+        let result = try await ExternalProcess.run(["wrk", "-t1", "-c\(connections)", "-d\(seconds)s", "--latency", url])
+        var report = WrkReport(output: result.output + result.error)
+        for line in report.output.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let words = line.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")) }
+            if line.contains("requests in"), let count = Int(words.first ?? "") {
+                report.requests = count
+            } else if line.hasPrefix("Socket errors:") {
+                // "Socket errors: connect 0, read 3, write 0, timeout 0"
+                report.socketErrors = stride(from: 3, to: words.count, by: 2).compactMap { Int(words[$0]) }.reduce(0, +)
+            } else if line.hasPrefix("Non-2xx or 3xx responses:"), let count = Int(words.last ?? "") {
+                report.non2xx = count
+            } else if line.hasPrefix("99%"), let value = words.last {
+                report.p99 = Self.milliseconds(value)
+            }
+        }
+        return report
+    }
+
+    /// wrk's `12.34ms`, `850.00us` or `1.20s`.
+    static func milliseconds(_ text: String) -> Double {
+        for (suffix, scale) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where text.hasSuffix(suffix) {
+            return (Double(text.dropLast(suffix.count)) ?? 0) * scale
+        }
+        return 0
+    }
+}
+
+/// No process of a restart wrote its id to the pid file in time.
+struct PidFileUnchanged: Error {
+    let path: String
+}
+
+/// Whether process `pid` has ended (gone, or a zombie nobody reaps).
+func processEnded(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+    guard let close = stat.lastIndex(of: ")") else { return true }
+    return stat[stat.index(close, offsetBy: 2)] == "Z"
+}
+
+/// The live (not zombie) children of `parent`, from `/proc`.
+func childProcesses(of parent: Int32) -> Set<Int32> {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    var children: Set<Int32> = []
+    for entry in entries {
+        guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { continue }
+        // After the name: state, then the parent's id.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        if fields.count > 1, fields[0] != "Z", Int32(fields[1]) == parent { children.insert(pid) }
+    }
+    return children
+}
+
+/// `aio serve` restarted by SIGUSR2 under load, straight and behind HAProxy; and started by
+/// systemd's socket activation.
+@Suite("Restarts without downtime", .serialized)
+struct RestartTests {
+    /// The id in the pid file once it is not `old`: the process a restart started is ready.
+    func awaitPid(_ file: URL, notEqualTo old: Int32?) async throws -> Int32 {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOf: file, encoding: .utf8),
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid != old
+            {
+                return pid
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw PidFileUnchanged(path: file.path)
+    }
+
+    /// Waits for `pid` to end, for at most 30 s.
+    func awaitEnd(_ pid: Int32) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !processEnded(pid) {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
+    /// Loads `url` with wrk and, from another connection pool, with a request every 50 ms on
+    /// keep-alive connections that sit idle in between, while the server whose pid is in
+    /// `pidFile` is restarted three times; then checks nothing failed.
+    func restartUnderLoad(_ url: String, pidFile: URL) async throws {
+        let first = try await self.awaitPid(pidFile, notEqualTo: nil)
+        let load = Task { try await WrkReport.run(url + "/get", connections: 16, seconds: 10) }
+        let idleClient = Task { () -> (ok: Int, failed: [String]) in
+            var (ok, failed) = (0, [String]())
+            try await withClientSession { (session: ClientSession) async throws -> Void in
+                let end = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < end {
+                    do {
+                        let response = try await session.get(url + "/uuid")
+                        _ = try await response.read()
+                        if response.status == .ok { ok += 1 } else { failed.append("status \(response.status.code)") }
+                    } catch {
+                        failed.append("\(error)")
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            return (ok, failed)
+        }
+        var pid = first
+        for _ in 0..<3 {
+            // Steady load between restarts (pacing, not synchronisation).
+            try await Task.sleep(for: .seconds(2))
+            kill(pid, SIGUSR2)
+            let next = try await self.awaitPid(pidFile, notEqualTo: pid)
+            #expect(try await self.awaitEnd(pid), "the old process \(pid) drained and exited")
+            pid = next
+        }
+        let report = try await load.value
+        let idle = try await idleClient.value
+        print("wrk on \(url) during three restarts: \(report); idle keep-alive client: \(idle.ok) requests")
+        #expect(report.requests > 1000, "\(report.output)")
+        #expect(report.socketErrors == 0, "\(report.output)")
+        #expect(report.non2xx == 0, "\(report.output)")
+        #expect(idle.failed.isEmpty, "\(idle.failed)")
+        #expect(idle.ok > 50)
+        kill(pid, SIGTERM)
+        #expect(try await self.awaitEnd(pid))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func sigusr2HandsTheSocketOver() async throws {
+        let directory = try scratchDirectory("restart")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pidFile = directory.appendingPathComponent("aio.pid")
+        let server = try await ServeProcess.start(["--pid-file", pidFile.path])
+        try await self.restartUnderLoad(server.url, pidFile: pidFile)
+        // The first process drained and exited cleanly.
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func sigusr2BehindHAProxy() async throws {
+        let directory = try scratchDirectory("restart-haproxy")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pidFile = directory.appendingPathComponent("aio.pid")
+        let server = try await ServeProcess.start(["--pid-file", pidFile.path, "--proxy-protocol", "--trusted-proxy", "127.0.0.1"])
+        let (haproxy, port) = try await startHAProxy(in: directory, serverPort: server.port)
+        defer { haproxy.send(SIGKILL) }
+        try await self.restartUnderLoad("http://127.0.0.1:\(port)", pidFile: pidFile)
+        haproxy.send(SIGTERM)
+        _ = await haproxy.waitForExit()
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
+    }
+
+    /// Waits until `condition` holds, checking every 20 ms for at most 30 s.
+    func awaitCondition(_ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
+    /// `--workers 2`: two processes accept on the supervisor's socket; one that dies is
+    /// replaced; SIGTERM stops them all.
+    @Test(.timeLimit(.minutes(1)))
+    func workersShareTheSocketAndAreReplaced() async throws {
+        let server = try await ServeProcess.start(["--workers", "2", "--threads", "1"])
+        let supervisor = server.process.pid
+        #expect(try await self.awaitCondition { childProcesses(of: supervisor).count == 2 })
+        let first = childProcesses(of: supervisor)
+        for _ in 0..<10 {
+            let result = try await ExternalProcess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", server.url + "/get"])
+            #expect(result.output == "200")
+        }
+        let killed = try #require(first.first)
+        kill(killed, SIGKILL)
+        #expect(try await self.awaitCondition {
+            let now = childProcesses(of: supervisor)
+            return now.count == 2 && !now.contains(killed)
+        })
+        let after = try await ExternalProcess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", server.url + "/get"])
+        #expect(after.output == "200")
+        let workers = childProcesses(of: supervisor)
+        server.process.send(SIGTERM)
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
+        #expect(workers.allSatisfy(processEnded))
+    }
+
+    /// systemd's socket activation: `systemd-socket-activate` listens, and starts `aio serve`
+    /// on the first connection with the socket as descriptor 3.
+    @Test(.timeLimit(.minutes(1)))
+    func systemdSocketActivation() async throws {
+        let port = try freePort()
+        let activator = try RunningProcess([
+            "systemd-socket-activate", "--listen=127.0.0.1:\(port)", "--fdname=http", try aioExecutable, "serve", "--port", "1",
+        ])
+        defer { activator.send(SIGKILL) }
+        try await waitUntilListening(port: port)
+        // The first connection starts the server, which answers it on the socket it was given
+        // (not on port 1, which it would not be allowed to bind).
+        let result = try await ExternalProcess.run(["curl", "-sS", "--max-time", "20", "http://127.0.0.1:\(port)/get?activated=yes"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("\"activated\""), "\(result.output)")
+        var announced: String?
+        while let line = await activator.nextLine() {
+            // systemd-socket-activate says "Listening on 127.0.0.1:… as 3." itself.
+            if line.hasPrefix("Listening on http") {
+                announced = line
+                break
+            }
+        }
+        #expect(announced == "Listening on http://127.0.0.1:\(port)")
+        activator.send(SIGTERM)
+        #expect(await activator.waitForExit() == 0)
+    }
+}
