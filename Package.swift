@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AioClient", targets: ["AioClient"]),
         .library(name: "AioWeb", targets: ["AioWeb"]),
         .library(name: "AioGateway", targets: ["AioGateway"]),
+        .library(name: "AioOpenAPI", targets: ["AioOpenAPI"]),
         .library(name: "AioTesting", targets: ["AioTesting"]),
         .executable(name: "aio", targets: ["aio"]),
     ],
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
     ],
     targets: [
         .target(
@@ -133,6 +135,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+        ),
+        // swift-openapi-runtime's transports: generated servers on a Router, clients over a
+        // ClientSession. Not in the umbrella: only OpenAPI users build the runtime.
+        .target(
+            name: "AioOpenAPI",
+            dependencies: [
+                "AioWeb",
+                "AioWire",
+                "AioClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
@@ -245,6 +261,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
+        ),
+        .testTarget(
+            name: "AioOpenAPITests",
+            dependencies: [
+                "AioOpenAPI",
+                "AioWeb",
+                "AioClient",
+                "AioTesting",
+                "AioTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            exclude: ["openapi.yaml", "openapi-generator-config.yaml"]
         ),
         .testTarget(
             name: "AioGatewayTests",

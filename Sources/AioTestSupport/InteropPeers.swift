@@ -111,3 +111,11 @@ public func nginxConfiguration(directory: URL, main: String = "", http: String) 
     }
     """
 }
+
+/// A new scratch directory for a peer's configuration, logs, pid file or files, named after
+/// `name` in the system's temporary directory.
+public func scratchDirectory(_ name: String) throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aio-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}

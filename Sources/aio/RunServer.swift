@@ -115,11 +115,8 @@ private func writePidFile(_ path: String, pid: Int32) {
 
 /// The process id in the pid file at `path`.
 private func readPidFile(_ path: String) -> Int32? {
-    guard let file = fopen(path, "r") else { return nil }
-    defer { fclose(file) }
-    var buffer = [CChar](repeating: 0, count: 32)
-    guard fgets(&buffer, 32, file) != nil else { return nil }
-    return Int32(String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines))
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
 }
 
 /// Writes `line` to standard output at once, even when it is a pipe.

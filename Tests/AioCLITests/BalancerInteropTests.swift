@@ -25,13 +25,6 @@ struct SampleChanged: Error, CustomStringConvertible {
     var description: String { "\(self.path) no longer contains \"\(self.example)\"" }
 }
 
-/// A scratch directory for a peer's configuration, logs and pid file.
-func scratchDirectory(_ name: String) throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aio-\(name)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory
-}
-
 /// HAProxy with `deploy/haproxy/haproxy.cfg` in front of 127.0.0.1:`serverPort`, listening on
 /// a free port of 127.0.0.1 once this returns.
 func startHAProxy(in directory: URL, serverPort: Int) async throws -> (RunningProcess, port: Int) {

@@ -71,7 +71,9 @@ struct RoutePattern: Sendable {
                     switch piece {
                     case .text(let text): expression += Self.escape(text)
                     case .variable(let name, let regex):
-                        expression += "(?<\(name)>\(regex ?? "[^/]+"))"
+                        // The segment is decoded already: a `/` in it came as `%2F` and belongs
+                        // to the value, as it would in a variable alone in its segment.
+                        expression += "(?<\(name)>\(regex ?? ".+"))"
                         names.append(name)
                     }
                 }

@@ -1,0 +1,67 @@
+import AioWeb
+import AioWire
+import HTTPTypes
+import NIOCore
+import OpenAPIRuntime
+
+/// One operation's exchange between AioWeb and generated OpenAPI code: the request and its body
+/// in the runtime's types, the answer back in AioWeb's.
+enum OpenAPIExchange {
+    typealias Handler = @concurrent @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+
+    static func respond(to request: Request, with handler: Handler) async throws -> Response {
+        // The router hands over decoded values; the runtime decodes what it gets, so they go
+        // back percent-encoded (a `%2F` inside a value stays one value).
+        let parameters = request.matchInfo.mapValues { Substring(PercentEncoding.encode($0, unescaped: PercentEncoding.isUnreserved)) }
+        let answer: (HTTPResponse, HTTPBody?)
+        do {
+            answer = try await handler(request.head.request, Self.body(of: request), ServerRequestMetadata(pathParameters: parameters))
+        } catch let error as ServerError {
+            return try Self.refusal(error)
+        } catch let error as any HTTPResponseConvertible {
+            answer = (HTTPResponse(status: error.httpStatus, headerFields: error.httpHeaderFields), error.httpBody)
+        }
+        let (response, body) = answer
+        return Response(status: response.status, headers: response.headerFields, body: Self.body(body))
+    }
+
+    /// The answer to an operation that failed. Before its handler ran (no input yet), the request
+    /// could not be decoded: a 4xx with the reason as text, a 400 where the runtime would say 500
+    /// (a JSON body that does not match the schema is the client's fault). Once the handler ran,
+    /// its error answers as it says (`HTTPResponseConvertible`); any other error is rethrown, for
+    /// the application to log and answer 500.
+    private static func refusal(_ error: ServerError) throws -> Response {
+        if error.operationInput == nil {
+            var status = error.httpStatus
+            if status.kind == .serverError { status = .badRequest }
+            if let body = error.httpBody {
+                return Response(status: status, headers: error.httpHeaderFields, body: Self.body(body))
+            }
+            return .text("\(error.causeDescription): \(error.underlyingError)", status: status)
+        }
+        guard error.underlyingError is any HTTPResponseConvertible else { throw error }
+        return Response(status: error.httpStatus, headers: error.httpHeaderFields, body: Self.body(error.httpBody))
+    }
+
+    /// The request's body for the runtime, read once as it arrives; nil when the request has
+    /// none: no bytes and no `Content-Type` (clients send `Content-Length: 0` with a bodiless
+    /// PUT, while an empty body with its type is one a binary or text operation may take).
+    private static func body(of request: Request) -> HTTPBody? {
+        let length = request.body.expectedLength
+        guard length != 0 || request.headers[.contentType] != nil else { return nil }
+        let pieces = request.body.map { ArraySlice($0.readableBytesView) }
+        return HTTPBody(pieces, length: length.map { .known(Int64($0)) } ?? .unknown, iterationBehavior: .single)
+    }
+
+    /// A response body from the runtime's: its length declared when known.
+    private static func body(_ body: HTTPBody?) -> Response.Body {
+        guard let body else { return .empty }
+        var declared: Int?
+        if case .known(let length) = body.length { declared = Int(length) }
+        return .stream(length: declared) { writer in
+            for try await chunk in body {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+        }
+    }
+}
