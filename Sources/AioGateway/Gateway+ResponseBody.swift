@@ -79,15 +79,25 @@ extension Gateway {
             }
         }
 
-        /// The region to send: `count` bytes, or the rest of the file after `offset`.
+        /// The region to send: `count` bytes, or the rest of the file after `offset`. Checked
+        /// before the head goes out, so that a file that cannot be sent is answered 500 rather than
+        /// cut short: it must open for reading, be a regular file, and hold the region.
         private static func region(path: String, offset: Int, count: Int?) async throws -> FileRegionBody {
-            if let count { return FileRegionBody(path: path, offset: offset, count: count) }
             let size = try await NIOThreadPool.singleton.runIfActive {
+                let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else { throw FileBodyError(path: path, code: errno) }
+                defer { close(descriptor) }
                 var info = stat()
-                guard stat(path, &info) == 0 else { throw FileBodyError(path: path, code: errno) }
+                guard fstat(descriptor, &info) == 0 else { throw FileBodyError(path: path, code: errno) }
+                guard info.st_mode & S_IFMT == S_IFREG else { throw FileBodyError(path: path, code: EISDIR) }
                 return Int(info.st_size)
             }
-            return FileRegionBody(path: path, offset: offset, count: max(0, size - offset))
+            guard offset >= 0, offset <= size else { throw FileBodyError(path: path, code: EINVAL) }
+            if let count {
+                guard count >= 0, count <= size - offset else { throw FileBodyError(path: path, code: EINVAL) }
+                return FileRegionBody(path: path, offset: offset, count: count)
+            }
+            return FileRegionBody(path: path, offset: offset, count: size - offset)
         }
     }
 }

@@ -25,22 +25,27 @@ enum OpenAPIExchange {
         return Response(status: response.status, headers: response.headerFields, body: Self.body(body))
     }
 
-    /// The answer to an operation that failed. Before its handler ran (no input yet), the request
-    /// could not be decoded: a 4xx with the reason as text, a 400 where the runtime would say 500
-    /// (a JSON body that does not match the schema is the client's fault). Once the handler ran,
-    /// its error answers as it says (`HTTPResponseConvertible`); any other error is rethrown, for
-    /// the application to log and answer 500.
+    /// The answer to an operation that failed:
+    /// - the server's own errors (a body past its limit or too slow: 413, 408) are rethrown for
+    ///   the application to answer, as any other route's;
+    /// - a request the generated code could not decode (a parameter, a content type, or a body
+    ///   that does not match the schema: `DecodingError`, which the runtime would answer 500) is
+    ///   refused with a 4xx and the reason as text;
+    /// - an error that says how to answer (`HTTPResponseConvertible`, the handler's own
+    ///   included) answers so, if it is not a server error;
+    /// - anything else (a middleware or handler that failed) is rethrown, to be logged and
+    ///   answered 500 without its details.
     private static func refusal(_ error: ServerError) throws -> Response {
-        if error.operationInput == nil {
-            var status = error.httpStatus
-            if status.kind == .serverError { status = .badRequest }
-            if let body = error.httpBody {
-                return Response(status: status, headers: error.httpHeaderFields, body: Self.body(body))
-            }
-            return .text("\(error.causeDescription): \(error.underlyingError)", status: status)
+        let underlying = error.underlyingError
+        if underlying is any HTTPProcessingError { throw underlying }
+        let decoding = error.operationInput == nil && underlying is DecodingError
+        guard decoding || (underlying is any HTTPResponseConvertible && error.httpStatus.kind != .serverError) else { throw error }
+        let status = decoding ? .badRequest : error.httpStatus
+        if let body = error.httpBody {
+            return Response(status: status, headers: error.httpHeaderFields, body: Self.body(body))
         }
-        guard error.underlyingError is any HTTPResponseConvertible else { throw error }
-        return Response(status: error.httpStatus, headers: error.httpHeaderFields, body: Self.body(error.httpBody))
+        guard error.operationInput == nil else { return Response(status: status, headers: error.httpHeaderFields) }
+        return .text("\(error.causeDescription): \(underlying)", status: status)
     }
 
     /// The request's body for the runtime, read once as it arrives; nil when the request has

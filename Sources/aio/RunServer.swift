@@ -64,6 +64,9 @@ private func runServices<Responder>(_ service: some Service, listening server: H
             announce("Listening on \(scheme)://\(host):\(address.port ?? 0)")
         }
         if let path = restarts?.pidFile { writePidFile(path, pid: pid) }
+        // Under systemd this process is the service's main one from now on: said to systemd
+        // before the predecessor (if any) hears READY=1 and begins to exit.
+        ServiceNotification.sendToManager("MAINPID=\(pid)")
         ServiceNotification.send("READY=1\nMAINPID=\(pid)")
     }
     #if os(Linux)
@@ -88,8 +91,6 @@ private func restartOnSIGUSR2(_ restarts: Restarts, group: ServiceGroup) async {
                 sockets: restarts.sockets
             )
             cliLogger.info("process \(pid) took over: draining")
-            // Under systemd, the new process is the service's main process from now on.
-            ServiceNotification.send("MAINPID=\(pid)")
             await group.triggerGracefulShutdown()
             return
         } catch {

@@ -55,8 +55,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Believe the client's address, scheme and host from --trusted-proxy peers' forwarding fields.")
     var forwarded = false
 
-    @Option(help: "The fields --forwarded reads: x-forwarded (X-Forwarded-For/-Proto/-Host, the default) or forwarded (RFC 7239).")
-    var forwardedFields: ForwardedFields = .xForwarded
+    @Option(help: "The fields the trusted proxies write, which --forwarded reads: x-forwarded-for (the default, as HAProxy's option forwardfor), x-forwarded (X-Forwarded-For/-Proto/-Host, as nginx's sample) or forwarded (RFC 7239).")
+    var forwardedFields: ForwardedFields = .xForwardedFor
 
     @Option(help: "Worker processes sharing the listening socket, kept running by this one (Linux).")
     var workers: Int?
@@ -130,11 +130,13 @@ struct Serve: AsyncParsableCommand {
 
 /// The values of `--forwarded-fields`.
 enum ForwardedFields: String, ExpressibleByArgument, CaseIterable {
+    case xForwardedFor = "x-forwarded-for"
     case xForwarded = "x-forwarded"
     case forwarded
 
     var source: ForwardedHeaders.Source {
         switch self {
+        case .xForwardedFor: .xForwardedFor
         case .xForwarded: .xForwarded
         case .forwarded: .forwarded
         }

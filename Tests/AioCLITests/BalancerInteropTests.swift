@@ -113,7 +113,7 @@ struct BalancerInteropTests {
     @Test(.timeLimit(.minutes(2)))
     func nginxStreamAndHTTP() async throws {
         let relayed = try await ServeProcess.start(["--proxy-protocol", "--trusted-proxy", "127.0.0.1"])
-        let forwarded = try await ServeProcess.start(["--forwarded", "--trusted-proxy", "127.0.0.1"])
+        let forwarded = try await ServeProcess.start(["--forwarded", "--forwarded-fields", "x-forwarded", "--trusted-proxy", "127.0.0.1"])
         let directory = try scratchDirectory("nginx")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (streamPort, httpPort) = (try freePort(), try freePort())

@@ -205,11 +205,57 @@ struct RestartTests {
         })
         let after = try await ExternalProcess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", server.url + "/get"])
         #expect(after.output == "200")
+        // SIGUSR2: two new workers, then the old ones drain away.
+        let beforeRestart = childProcesses(of: supervisor)
+        kill(supervisor, SIGUSR2)
+        #expect(try await self.awaitCondition {
+            let now = childProcesses(of: supervisor)
+            return now.count == 2 && now.isDisjoint(with: beforeRestart)
+        })
+        let restarted = try await ExternalProcess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", server.url + "/get"])
+        #expect(restarted.output == "200")
         let workers = childProcesses(of: supervisor)
         server.process.send(SIGTERM)
         let (status, report) = await server.process.waitForExitReport()
         #expect(status == 0, "\(report)")
         #expect(workers.allSatisfy(processEnded))
+    }
+
+    /// Under a service manager (here a notification socket of the test's), each process a
+    /// SIGUSR2 restart starts names itself `MAINPID=` to the manager, the second restart's too
+    /// (its `NOTIFY_SOCKET` is its predecessor's); `--workers`' supervisor says `READY=1` for
+    /// itself, and its workers say nothing to the manager.
+    @Test(.timeLimit(.minutes(1)))
+    func theServiceManagerFollowsEveryRestart() async throws {
+        let directory = try scratchDirectory("notify")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socketPath = directory.appendingPathComponent("notify.sock").path
+        let manager = try NotificationListener(path: socketPath)
+        let environment = ProcessInfo.processInfo.environment.merging(["NOTIFY_SOCKET": socketPath]) { $1 }
+        let pidFile = directory.appendingPathComponent("aio.pid")
+        let server = try RunningProcess([try aioExecutable, "serve", "--port", "0", "--pid-file", pidFile.path], environment: environment)
+        var pids = [try await self.awaitPid(pidFile, notEqualTo: nil)]
+        for _ in 0..<2 {
+            kill(pids.last!, SIGUSR2)
+            pids.append(try await self.awaitPid(pidFile, notEqualTo: pids.last))
+        }
+        var told: [String] = []
+        while !told.contains("MAINPID=\(pids[2])"), let message = try await manager.next() {
+            told += message.split(separator: "\n").map(String.init)
+        }
+        for pid in pids { #expect(told.contains("MAINPID=\(pid)"), "\(told)") }
+        kill(pids[2], SIGTERM)
+        #expect(try await self.awaitEnd(pids[2]))
+        _ = await server.waitForExit()
+
+        let supervisor = try RunningProcess([try aioExecutable, "serve", "--port", "0", "--workers", "2"], environment: environment)
+        var said: [String] = []
+        while !said.contains("READY=1"), let message = try await manager.next() {
+            said += message.split(separator: "\n").map(String.init)
+        }
+        #expect(said.filter { $0.hasPrefix("MAINPID=") } == ["MAINPID=\(supervisor.pid)"], "\(said)")
+        supervisor.send(SIGTERM)
+        #expect(await supervisor.waitForExit() == 0)
     }
 
     /// systemd's socket activation: `systemd-socket-activate` listens, and starts `aio serve`
@@ -238,5 +284,37 @@ struct RestartTests {
         #expect(announced == "Listening on http://127.0.0.1:\(port)")
         activator.send(SIGTERM)
         #expect(await activator.waitForExit() == 0)
+    }
+}
+
+/// A service manager's notification socket for a test: a datagram socket bound to a path.
+final class NotificationListener: Sendable {
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        self.descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard self.descriptor >= 0, bound == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    deinit { close(self.descriptor) }
+
+    /// The next datagram, or nil when none came within 20 s.
+    func next() async throws -> String? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count > 0 { return String(decoding: buffer[..<count], as: UTF8.self) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
     }
 }

@@ -7,7 +7,7 @@ import NIOCore
 import Testing
 import Tracing
 
-@Suite("Client spans and metrics")
+@Suite("Client and server spans, client metrics")
 struct ObservabilityTests {
     /// An app that says which trace fields it received.
     static func app() -> Application {
@@ -75,6 +75,50 @@ struct ObservabilityTests {
                 #expect(ok.values.allSatisfy { $0 > 0 })
                 _ = try? await session.get("http://127.0.0.1:1/")
                 #expect(try metrics.expectTimer("aio_client_request_duration", [("method", "GET"), ("status", "error")]).values.count == 1)
+            }
+        }
+    }
+
+    @Test func theServerContinuesTheClientsTrace() async throws {
+        let tracer = InMemoryTracer()
+        let app = Application(middlewares: [.tracing(tracer: tracer)])
+        app.router.get("/users/{id}") { request in
+            // The handler's own span is a child of the request's.
+            let span = tracer.startSpan("lookup")
+            defer { span.end() }
+            return .text("user \(request.matchInfo["id"] ?? "")")
+        }
+        app.router.get("/conflict") { _ -> Response in throw HTTPConflict() }
+        app.router.get("/broken") { _ -> Response in throw CancellationError() }
+        try await withTestServerURL(app) { base in
+            try await withClientSession(baseURL: base, headers: [.userAgent: "spans/1"], middlewares: [.tracing(tracer: tracer)]) { (session: ClientSession) async throws -> Void in
+                #expect(try await session.get("/users/a%20b").text() == "user a b")
+                let client = try #require(tracer.finishedSpans.first { $0.kind == .client })
+                let server = try #require(tracer.finishedSpans.first { $0.kind == .server })
+                let lookup = try #require(tracer.finishedSpans.first { $0.operationName == "lookup" })
+                #expect(server.operationName == "GET /users/{id}", "named by its route, not its path")
+                #expect(server.traceID == client.traceID && server.parentSpanID == client.spanID)
+                #expect(lookup.traceID == client.traceID && lookup.parentSpanID == server.spanID)
+                #expect(server.attributes["http.route"]?.toSpanAttribute() == .string("/users/{id}"))
+                #expect(server.attributes["url.path"]?.toSpanAttribute() == .string("/users/a b"))
+                #expect(server.attributes["client.address"]?.toSpanAttribute() == .string("127.0.0.1"))
+                #expect(server.attributes["user_agent.original"]?.toSpanAttribute() == .string("spans/1"))
+                #expect(server.attributes["http.response.status_code"]?.toSpanAttribute() == .int64(200))
+                #expect(server.status == nil)
+
+                // A client error is not the server's; a thrown error is, and so is an unrouted
+                // path's span named by its method alone.
+                #expect(try await session.get("/conflict").status == .conflict)
+                let conflict = try #require(tracer.finishedSpans.last { $0.kind == .server })
+                #expect(conflict.attributes["http.response.status_code"]?.toSpanAttribute() == .int64(409))
+                #expect(conflict.status == nil)
+                #expect(try await session.get("/broken").status == .internalServerError)
+                let broken = try #require(tracer.finishedSpans.last { $0.kind == .server })
+                #expect(broken.status?.code == .error)
+                #expect(broken.attributes["error.type"]?.toSpanAttribute() == .string("CancellationError"))
+                #expect(broken.errors.count == 1)
+                #expect(try await session.get("/nowhere").status == .notFound)
+                #expect(tracer.finishedSpans.last { $0.kind == .server }?.operationName == "GET")
             }
         }
     }

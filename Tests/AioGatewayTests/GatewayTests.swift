@@ -5,6 +5,7 @@ import AioTesting
 import Foundation
 import HTTPTypes
 import NIOCore
+import Synchronization
 import Testing
 
 @Suite("Gateway: swift-http-types handlers")
@@ -38,7 +39,11 @@ struct GatewayTests {
 
     @Test(.timeLimit(.minutes(1)))
     func bufferedBodiesArriveWholeWithinTheLimit() async throws {
-        let gateway = Gateway(readPayload: .buffered(limit: 64), handler: Self.echo)
+        let calls = Mutex(0)
+        let gateway = Gateway(readPayload: .buffered(limit: 64)) { request, body, context in
+            calls.withLock { $0 += 1 }
+            return try await Self.echo(request, body, context)
+        }
         try await withTestServer(responder: gateway) { (server: TestServer<Gateway>) async throws -> Void in
             // Chunked, in three pieces: the handler sees one buffer of known length.
             let chunked = "POST /a?b=1 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n1\r\nf\r\n0\r\n\r\n"
@@ -51,6 +56,7 @@ struct GatewayTests {
             #expect(declared.head.response.headerFields[HTTPField.Name("X-Seen")!] == nil)
             let grown = try await self.exchange(server, "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n\(String(repeating: "y", count: 64))\r\n1\r\nz\r\n0\r\n\r\n")
             #expect(grown.status == .contentTooLarge)
+            #expect(calls.withLock { $0 } == 1, "only the first request reached the handler")
         }
     }
 
@@ -84,6 +90,12 @@ struct GatewayTests {
                 return (HTTPResponse(status: .ok), .file(path: file.path, offset: 1000, count: 10))
             case "/missing":
                 return (HTTPResponse(status: .ok), .file(path: file.path + ".missing"))
+            case "/missing-part":
+                return (HTTPResponse(status: .ok), .file(path: file.path + ".missing", count: 10))
+            case "/directory":
+                return (HTTPResponse(status: .ok), .file(path: FileManager.default.temporaryDirectory.path))
+            case "/past-the-end":
+                return (HTTPResponse(status: .ok), .file(path: file.path, offset: 299_995, count: 10))
             case "/stream":
                 return (HTTPResponse(status: .ok), .stream { writer in
                     for piece in ["one ", "two ", "three"] { try await writer.write(ByteBuffer(string: piece)) }
@@ -109,7 +121,10 @@ struct GatewayTests {
             #expect(Array(part.body.readableBytesView) == Array(content[1000..<1010]))
             let head = try await self.exchange(server, "HEAD /file HTTP/1.1\r\nHost: h\r\n\r\n", method: .head)
             #expect(head.head.response.headerFields[.contentLength] == "300000" && head.body.readableBytes == 0)
-            #expect(try await self.exchange(server, "GET /missing HTTP/1.1\r\nHost: h\r\n\r\n").status == .internalServerError)
+            // A file that cannot be sent is answered 500 before any 200 goes out.
+            for path in ["/missing", "/missing-part", "/directory", "/past-the-end"] {
+                #expect(try await self.exchange(server, "GET \(path) HTTP/1.1\r\nHost: h\r\n\r\n").status == .internalServerError, "\(path)")
+            }
             let stream = try await self.exchange(server, "GET /stream HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(stream.head.response.headerFields[.transferEncoding] == "chunked")
             #expect(String(buffer: stream.body) == "one two three")
@@ -129,7 +144,7 @@ struct GatewayTests {
             return (HTTPResponse(status: .ok), .bytes(ByteBuffer(string: text)))
         }
         var configuration = ServerConfiguration()
-        configuration.forwarded = ForwardedHeaders(trustedNetworks: [try NetworkRange("127.0.0.0/8")])
+        configuration.forwarded = ForwardedHeaders(trustedNetworks: [try NetworkRange("127.0.0.0/8")], source: .xForwarded)
         try await withTestServer(responder: gateway, configuration: configuration) { (server: TestServer<Gateway>) async throws -> Void in
             let port = server.port
             let direct = try await self.exchange(server, "GET / HTTP/1.1\r\nHost: direct\r\n\r\n")

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Forwarded and X-Forwarded-*")
 struct ForwardedHeadersTests {
-    let trust = ForwardedHeaders(trustedNetworks: [try! NetworkRange("10.0.0.0/8"), try! NetworkRange("fd00::/8")])
+    let trust = ForwardedHeaders(trustedNetworks: [try! NetworkRange("10.0.0.0/8"), try! NetworkRange("fd00::/8")], source: .xForwarded)
     let rfc7239 = ForwardedHeaders(trustedNetworks: [try! NetworkRange("10.0.0.0/8")], source: .forwarded)
     let proxy = try! SocketAddress(ipAddress: "10.0.0.1", port: 40000)
     let stranger = try! SocketAddress(ipAddress: "198.51.100.1", port: 40000)
@@ -58,6 +58,17 @@ struct ForwardedHeadersTests {
             ("Forwarded", "for=8.8.8.8;proto=https"), ("X-Forwarded-For", "203.0.113.9"),
         ]))
         #expect(self.address(smuggled) == "203.0.113.9" && smuggled?.scheme == nil)
+        // Fewer values than hops: the outer proxy set them and the inner one passed them on.
+        let passedOn = self.trust.client(peer: self.proxy, fields: self.fields([
+            ("X-Forwarded-For", "203.0.113.9, 10.0.0.3"), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "shop.example"),
+        ]))
+        #expect(self.address(passedOn) == "203.0.113.9" && passedOn?.scheme == "https" && passedOn?.host == "shop.example")
+        // Proxies that write X-Forwarded-For alone: -Proto and -Host are the client's, ignored.
+        let forOnly = ForwardedHeaders(trustedNetworks: [try! NetworkRange("10.0.0.0/8")])
+        let written = forOnly.client(peer: self.proxy, fields: self.fields([
+            ("X-Forwarded-For", "203.0.113.9"), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "evil.example"),
+        ]))
+        #expect(self.address(written) == "203.0.113.9" && written?.scheme == nil && written?.host == nil)
     }
 
     @Test func forwardedAsRFC7239Writes() {

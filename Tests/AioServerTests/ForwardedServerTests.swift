@@ -42,6 +42,11 @@ struct ForwardedServerTests {
             // Malformed: nothing changes.
             #expect(try await self.client(server, "X-Forwarded-For: 203.0.113.9, bogus\r\n") == "127.0.0.1 http direct.test")
         }
+        // Proxies that write X-Forwarded-For alone (the default): -Proto and -Host are the
+        // client's own, never believed.
+        try await withTestServer(responder: ClientResponder(), configuration: try self.configuration(trusting: ["127.0.0.0/8", "10.0.0.0/8"], source: .xForwardedFor)) { (server: TestServer<ClientResponder>) async throws -> Void in
+            #expect(try await self.client(server, spoofed) == "203.0.113.9 http direct.test")
+        }
         try await withTestServer(responder: ClientResponder(), configuration: try self.configuration(trusting: ["127.0.0.0/8"], source: .forwarded)) { (server: TestServer<ClientResponder>) async throws -> Void in
             #expect(try await self.client(server, "Forwarded: for=\"[2001:db8::7]:443\";proto=https;host=api.example\r\n") == "2001:db8::7 https api.example")
             #expect(try await self.client(server, "Forwarded: for=unknown\r\n") == "- http direct.test")

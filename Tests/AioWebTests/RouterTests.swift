@@ -43,6 +43,7 @@ struct RouterTests {
             #expect(try await client.execute(.get, "/numbers/x").status == .notFound)
             #expect(try await client.execute(.get, "/files/report.pdf").text == "report as pdf")
             #expect(try await client.execute(.get, "/files/a%2Fb.pdf").text == "a/b as pdf", "%2F is part of a value within a segment too")
+            #expect(try await client.execute(.get, "/files/a%0Ab.pdf").text == "a\nb as pdf")
             #expect(try await client.execute(.get, "/static/css/site/main.css").text == "tail=css/site/main.css")
             #expect(try await client.execute(.get, "/static/").text == "tail=")
             #expect(try await client.execute(.delete, "/any").text == "any DELETE")

@@ -47,9 +47,14 @@ extension HTTPServerHandler {
                 self.closeWhenDone = true
             }
         }
-        if expired.idle, self.pending.isEmpty, self.parser.isIdle {
-            self.context.close(promise: nil)
-            return
+        if expired.idle {
+            if self.pending.isEmpty, self.parser.isIdle {
+                self.context.close(promise: nil)
+                return
+            }
+            // Not idle after all: the deadline no longer applies (kept, the timer would fire
+            // again at once, and again).
+            self.deadlines.clearIdle()
         }
         self.armConnectionTimer()
     }

@@ -222,10 +222,11 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The server is shutting down: the connection closes once it has answered. An idle one
     /// waits ``ServerConfiguration/drainIdleTimeout`` for a request a client may have sent
-    /// already (answered with `Connection: close`) rather than cut it off.
+    /// already (answered with `Connection: close`) rather than cut it off; one whose request head
+    /// is half read has the head timeout to finish it.
     func quiesce() {
         self.closeWhenDone = true
-        guard self.pending.isEmpty, !self.closed else { return }
+        guard self.pending.isEmpty, self.parser.isIdle, !self.closed else { return }
         let drain = self.configuration.drainIdleTimeout
         guard drain > .zero, !self.upgraded else {
             self.closeAfterWrites()

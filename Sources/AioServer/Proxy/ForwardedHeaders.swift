@@ -3,8 +3,9 @@ import HTTPTypes
 import NIOCore
 
 /// Who a request really comes from when trusted proxies relay it: `Forwarded` (RFC 7239) or
-/// `X-Forwarded-For`, `-Proto` and `-Host` (the one ``source`` the proxies write; the other is
-/// the client's to fill, and is never read), believed only from a peer in ``trustedNetworks``. The chain is walked right to left, past every trusted hop, and the first
+/// `X-Forwarded-For` (with `-Proto` and `-Host` when the proxies write them): the one ``source``
+/// the proxies write, the others being the client's to fill and never read, believed only from
+/// a peer in ``trustedNetworks``. The chain is walked right to left, past every trusted hop, and the first
 /// untrusted address is the client: a client cannot choose its address by sending the fields
 /// itself (the left end of the chain is whatever it wrote). aiohttp leaves this to a third-party
 /// package; Vapor believes the leftmost value.
@@ -20,12 +21,17 @@ public struct ForwardedHeaders: Sendable {
         public var host: String?
     }
 
-    /// Which fields the trusted proxies write.
+    /// Which fields the trusted proxies write. A field they do not write is the client's to
+    /// fill: name only those they do, or a client chooses its scheme or host.
     public enum Source: Sendable, Hashable {
         /// RFC 7239 `Forwarded`.
         case forwarded
-        /// `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Forwarded-Host` (nginx's
-        /// `$proxy_add_x_forwarded_for`, HAProxy's `option forwardfor`).
+        /// `X-Forwarded-For` alone (HAProxy's `option forwardfor`): the scheme and host stay
+        /// the connection's own.
+        case xForwardedFor
+        /// `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Forwarded-Host`, all three written by
+        /// every trusted proxy (nginx with `$proxy_add_x_forwarded_for`, `$scheme` and
+        /// `$http_host`, as `deploy/nginx/aio-http.conf` does).
         case xForwarded
     }
 
@@ -37,7 +43,7 @@ public struct ForwardedHeaders: Sendable {
     public var maxHops: Int
 
     /// `source`'s fields believed from `trustedNetworks`.
-    public init(trustedNetworks: [NetworkRange], source: Source = .xForwarded, maxHops: Int = 32) {
+    public init(trustedNetworks: [NetworkRange], source: Source = .xForwardedFor, maxHops: Int = 32) {
         self.trustedNetworks = trustedNetworks
         self.source = source
         self.maxHops = maxHops
@@ -67,6 +73,7 @@ public struct ForwardedHeaders: Sendable {
         }
         let index = self.clientIndex(nodes)
         var client = Client(address: nodes[index].address)
+        guard self.source == .xForwarded else { return client }
         // Values counted from the right, as the proxies appended them: the client's hop's, or the
         // nearest proxy's when the lists are shorter. The left end is the client's to write.
         let protos = Self.list(fields[values: Self.xForwardedProto]).map { $0.lowercased() }
@@ -83,7 +90,8 @@ public struct ForwardedHeaders: Sendable {
     }
 
     /// The value for hop `index` of `hops` in `values`, aligned from the right; the rightmost when
-    /// that hop has none.
+    /// that hop has none (the outer proxy set the field and the inner ones passed it on, as is
+    /// usual: with ``Source/xForwarded`` every value on the right is a trusted proxy's).
     private static func value(_ values: [String], hops: Int, index: Int) -> String? {
         let aligned = values.count - (hops - index)
         return values.indices.contains(aligned) ? values[aligned] : values.last

@@ -9,13 +9,39 @@ import Darwin
 /// over its sockets (``Successor``), that the server accepts connections; `MAINPID=` names the
 /// process that took over.
 public enum ServiceNotification {
-    /// Sends `state` (`"READY=1"`, `"STOPPING=1"`, …); returns whether anyone was told (false
+    /// Sends `state` (`"READY=1"`, `"STOPPING=1"`, …) to whoever started this process: the
+    /// service manager, or the predecessor it replaces. Returns whether anyone was told (false
     /// when `NOTIFY_SOCKET` is not set or the datagram could not be sent).
     @discardableResult
     public static func send(_ state: String) -> Bool {
-        guard let name = getenv("NOTIFY_SOCKET").map({ String(cString: $0) }), !name.isEmpty,
-            var address = UnixAddress(name)
-        else { return false }
+        Self.variable("NOTIFY_SOCKET").map { Self.send(state, to: $0) } ?? false
+    }
+
+    /// Sends `state` to the service manager (systemd), also from a process a ``Successor``
+    /// started, whose `NOTIFY_SOCKET` is its predecessor's: `MAINPID=` there keeps a
+    /// `Type=notify` service alive across any number of restarts. False when there is none.
+    @discardableResult
+    public static func sendToManager(_ state: String) -> Bool {
+        Self.managerSocket.map { Self.send(state, to: $0) } ?? false
+    }
+
+    /// The variable a ``Successor`` finds the service manager's socket in (empty: none).
+    static let managerVariable = "AIO_MANAGER_NOTIFY_SOCKET"
+
+    /// The service manager's socket, as this process was told it.
+    static var managerSocket: String? {
+        if getenv(Self.managerVariable) != nil { return Self.variable(Self.managerVariable) }
+        return Self.variable("NOTIFY_SOCKET")
+    }
+
+    /// The environment variable `name`, nil when unset or empty.
+    private static func variable(_ name: String) -> String? {
+        guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { return nil }
+        return value
+    }
+
+    private static func send(_ state: String, to name: String) -> Bool {
+        guard var address = UnixAddress(name) else { return false }
         let descriptor = UnixAddress.datagramSocket()
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }

@@ -11,7 +11,9 @@ import NIOPosix
 /// queues, so none is refused.
 public enum Successor {
     /// Starts `executable` (a path, or a name looked up in `PATH`) with `arguments`, handing it
-    /// `sockets`, and returns its process id once it said `READY=1`.
+    /// `sockets`, and returns its process id once it said `READY=1`. When it `takesOver` (a
+    /// restart), it may tell the service manager that it is the service's main process now
+    /// (``ServiceNotification/sendToManager(_:)``); a worker under this process does not.
     ///
     /// - Throws: ``SuccessorError`` when it cannot be started, exits, or is not ready within
     ///   `readyTimeout` (it is then sent SIGTERM).
@@ -19,12 +21,14 @@ public enum Successor {
         executable: String,
         arguments: [String],
         sockets: [ListeningSocket],
+        takesOver: Bool = true,
         readyTimeout: Duration = .seconds(30)
     ) async throws -> Int32 {
         let notifyName = "@aio-successor-\(getpid())-\(Self.counter.withLockedValue { $0 += 1; return $0 })"
         let notify = try Self.notificationSocket(notifyName)
         defer { close(notify) }
-        let pid = try Self.spawn(executable: executable, arguments: arguments, sockets: sockets, notifyName: notifyName)
+        let manager = takesOver ? ServiceNotification.managerSocket ?? "" : ""
+        let pid = try Self.spawn(executable: executable, arguments: arguments, sockets: sockets, notifyName: notifyName, manager: manager)
         try await NIOThreadPool.singleton.runIfActive {
             try Self.awaitReady(pid: pid, notify: notify, timeout: readyTimeout)
         }
@@ -33,12 +37,14 @@ public enum Successor {
 
     private static let counter = NIOLockedValueBox(0)
 
-    /// A datagram socket bound to the abstract name `name`, for the successor's notifications.
+    /// A datagram socket bound to the abstract name `name`, for the successor's notifications,
+    /// with each sender's credentials (anyone may send to an abstract name).
     private static func notificationSocket(_ name: String) throws -> Int32 {
         let descriptor = UnixAddress.datagramSocket()
         guard descriptor >= 0, var address = UnixAddress(name) else { throw SuccessorError.cannotStart(code: errno) }
+        var on: Int32 = 1
         let bound = address.withSockAddr { Glibc.bind(descriptor, $0, $1) }
-        guard bound == 0 else {
+        guard bound == 0, setsockopt(descriptor, SOL_SOCKET, SO_PASSCRED, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
             let code = errno
             close(descriptor)
             throw SuccessorError.cannotStart(code: code)
@@ -46,7 +52,13 @@ public enum Successor {
         return descriptor
     }
 
-    private static func spawn(executable: String, arguments: [String], sockets: [ListeningSocket], notifyName: String) throws -> Int32 {
+    private static func spawn(
+        executable: String,
+        arguments: [String],
+        sockets: [ListeningSocket],
+        notifyName: String,
+        manager: String
+    ) throws -> Int32 {
         // Copies above every descriptor the successor gets, so that each dup2 below changes the
         // number (which is what clears close-on-exec).
         var copies: [Int32] = []
@@ -63,8 +75,16 @@ public enum Successor {
             posix_spawn_file_actions_adddup2(&actions, copy, Int32(3 + index))
         }
         // Nothing else of this process's crosses over: NIO accepts connections without
-        // close-on-exec, and a connection the successor held open would never end.
-        _ = Self.closeFrom?(&actions, Int32(3 + sockets.count))
+        // close-on-exec, and a connection the successor held open would never end. Before
+        // glibc 2.34, each descriptor open now is closed by name.
+        let first = Int32(3 + sockets.count)
+        if let closeFrom = Self.closeFrom {
+            _ = closeFrom(&actions, first)
+        } else {
+            for descriptor in Self.openDescriptors() where descriptor >= first {
+                posix_spawn_file_actions_addclose(&actions, descriptor)
+            }
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -78,7 +98,7 @@ public enum Successor {
         posix_spawnattr_setsigmask(&attributes, &noneBlocked)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let replaced = ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET"]
+        let replaced = ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", ServiceNotification.managerVariable]
         var environment: [String] = []
         var entry = environ
         while let pointer = entry.pointee {
@@ -90,6 +110,7 @@ public enum Successor {
             "LISTEN_FDS=\(sockets.count)",
             "LISTEN_FDNAMES=\(sockets.map { $0.name ?? "unknown" }.joined(separator: ":"))",
             "NOTIFY_SOCKET=\(notifyName)",
+            "\(ServiceNotification.managerVariable)=\(manager)",
         ]
         // LISTEN_PID must be the successor's own id: a shell learns it and execs in place.
         let argv = ["/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"", executable] + arguments
@@ -103,10 +124,13 @@ public enum Successor {
         return pid
     }
 
-    /// Waits on the notification socket until the successor says `READY=1`, exits, or time is up.
+    /// Waits on the notification socket until the successor (no other process) says `READY=1`,
+    /// exits, or time is up.
     private static func awaitReady(pid: Int32, notify: Int32, timeout: Duration) throws {
         let deadline = ContinuousClock.now + timeout
         var buffer = [UInt8](repeating: 0, count: 4096)
+        // Room for one SCM_CREDENTIALS message: a cmsghdr and a ucred, aligned.
+        var control = [UInt8](repeating: 0, count: 64)
         while true {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid { throw SuccessorError.exited(status: status) }
@@ -116,11 +140,52 @@ public enum Successor {
             }
             var poll = pollfd(fd: notify, events: Int16(POLLIN), revents: 0)
             guard Glibc.poll(&poll, 1, 50) > 0 else { continue }
-            let count = buffer.withUnsafeMutableBytes { recv(notify, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { continue }
+            var sender: pid_t = 0
+            let count = buffer.withUnsafeMutableBytes { bytes in
+                control.withUnsafeMutableBytes { control in
+                    var vector = iovec(iov_base: bytes.baseAddress, iov_len: bytes.count)
+                    return withUnsafeMutablePointer(to: &vector) { vector in
+                        var message = msghdr()
+                        message.msg_iov = vector
+                        message.msg_iovlen = 1
+                        message.msg_control = control.baseAddress
+                        message.msg_controllen = control.count
+                        let count = recvmsg(notify, &message, 0)
+                        sender = Self.senderPid(message)
+                        return count
+                    }
+                }
+            }
+            guard count > 0, sender == pid else { continue }
             let lines = String(decoding: buffer[..<count], as: UTF8.self).split(separator: "\n")
             if lines.contains("READY=1") { return }
         }
+    }
+
+    /// The process id in a received message's `SCM_CREDENTIALS`; 0 when it has none.
+    private static func senderPid(_ message: msghdr) -> pid_t {
+        // Linux's SCM_CREDENTIALS, and its `struct ucred { pid_t pid; uid_t uid; gid_t gid; }`,
+        // which Glibc's module leaves out (they need _GNU_SOURCE).
+        let credentials: Int32 = 2
+        let credentialsSize = 3 * MemoryLayout<Int32>.size
+        // The data follows the header, aligned to size_t (as CMSG_DATA has it).
+        let offset = (MemoryLayout<cmsghdr>.size + MemoryLayout<Int>.size - 1) & ~(MemoryLayout<Int>.size - 1)
+        guard let control = message.msg_control, message.msg_controllen >= offset + credentialsSize else { return 0 }
+        let header = control.load(as: cmsghdr.self)
+        guard header.cmsg_level == SOL_SOCKET, header.cmsg_type == credentials else { return 0 }
+        return control.loadUnaligned(fromByteOffset: offset, as: pid_t.self)
+    }
+
+    /// The descriptors open in this process (from `/proc/self/fd`).
+    private static func openDescriptors() -> [Int32] {
+        guard let directory = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(directory) }
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let descriptor = Int32(name) { descriptors.append(descriptor) }
+        }
+        return descriptors
     }
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up at run

@@ -45,6 +45,7 @@ public struct FrozenApplication: Sendable {
             request.matchInfo = matchInfo
             request.routeName = name
             request.routeHandler = handler.run
+            request.routePath = handler.path
         case .subapp(let subapp, let prefix):
             request.routeHandler = { request in
                 var request = request
@@ -100,8 +101,11 @@ public struct FrozenApplication: Sendable {
             // destruction through type metadata.
             if !matchInfo.isEmpty { request.matchInfo = matchInfo }
             if name != nil { request.routeName = name }
-            // Middlewares ask whether a route matched (`isRouted`).
-            if !middlewares.isEmpty { request.routeHandler = handler.run }
+            // Middlewares ask whether and which route matched (`isRouted`, `route`).
+            if !middlewares.isEmpty {
+                request.routeHandler = handler.run
+                request.routePath = handler.path
+            }
             endpoint = immediate
         case .methodNotAllowed(let allowed):
             let method = request.method

@@ -37,6 +37,12 @@ public struct Request: Sendable {
     public var clientMaxSize: Int
     /// The name of the route that matched, if it has one.
     public internal(set) var routeName: String?
+    /// The path pattern of the route that matched (`/users/{id}`), after the prefixes of the
+    /// sub-applications it is in: a name for the request that does not grow with its values,
+    /// as OpenTelemetry's `http.route`. Nil when no route matched.
+    public var route: String? { self.routePath.map { self.routingPrefix + $0 } }
+    /// The matched route's own path pattern.
+    var routePath: String?
     /// The body once read, shared by copies of the request; none when there is no body.
     private let cache: BodyCache?
     /// The handler routing chose; middlewares call it through `next`.

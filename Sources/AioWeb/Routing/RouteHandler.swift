@@ -8,20 +8,24 @@ public typealias Handler = @Sendable (Request) async throws -> Response
 /// it runs as any other handler.
 public typealias SynchronousHandler = @Sendable (Request) throws -> Response
 
-/// A route's handler, with its synchronous form when it has one.
+/// A route's handler, with its synchronous form when it has one, and the route's path.
 struct RouteHandler: Sendable {
     /// The handler as middlewares call it.
     let run: Handler
     /// The same handler, callable without suspending.
     let immediate: SynchronousHandler?
+    /// The route's path pattern as registered (`/users/{id}`).
+    let path: String
 
-    init(_ handler: @escaping Handler) {
+    init(_ handler: @escaping Handler, path: String) {
         self.run = handler
         self.immediate = nil
+        self.path = path
     }
 
-    init(immediate handler: @escaping SynchronousHandler) {
+    init(immediate handler: @escaping SynchronousHandler, path: String) {
         self.run = { request in try handler(request) }
         self.immediate = handler
+        self.path = path
     }
 }

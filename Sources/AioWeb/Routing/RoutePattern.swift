@@ -2,9 +2,9 @@ import AioWire
 
 /// A compiled route path such as `/users/{id}`, `/files/{name:[a-z]+}.txt` or `/static/{tail:.*}`.
 ///
-/// Variables match one path segment (`[^/]+` unless a regex is given); a variable alone in the
-/// last segment whose regex can span slashes (`.*`, `.+`, or one naming `/`) takes the rest of
-/// the path. Values are percent-decoded.
+/// Variables match one path segment, `%2F` included (`[^/]+` of the encoded path, unless a regex
+/// is given); a variable alone in the last segment whose regex can span slashes (`.*`, `.+`, or
+/// one naming `/`) takes the rest of the path. Values are percent-decoded.
 struct RoutePattern: Sendable {
     /// One segment of the pattern. A struct rather than an enum with payloads: matching reads
     /// its fields in place, where binding an enum's payload copies the case (a regex included)
@@ -71,9 +71,10 @@ struct RoutePattern: Sendable {
                     switch piece {
                     case .text(let text): expression += Self.escape(text)
                     case .variable(let name, let regex):
-                        // The segment is decoded already: a `/` in it came as `%2F` and belongs
-                        // to the value, as it would in a variable alone in its segment.
-                        expression += "(?<\(name)>\(regex ?? ".+"))"
+                        // The segment is decoded already: a `/` (or a newline) in it came
+                        // percent-encoded and belongs to the value, as it would in a variable
+                        // alone in its segment.
+                        expression += "(?<\(name)>\(regex ?? #"[\s\S]+"#))"
                         names.append(name)
                     }
                 }

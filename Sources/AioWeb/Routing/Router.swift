@@ -28,13 +28,13 @@ public final class Router: Sendable {
 
     /// Adds `handler` for `method` (every method when nil) on `path`.
     public func route(_ method: HTTPRequest.Method?, _ path: String, name: String? = nil, _ handler: @escaping Handler) {
-        self.add(method, path, name: name, RouteHandler(handler))
+        self.add(method, path, name: name, RouteHandler(handler, path: path))
     }
 
     /// Adds `handler`, which answers without suspending, for `method` (every method when nil)
     /// on `path`.
     public func route(_ method: HTTPRequest.Method?, _ path: String, name: String? = nil, _ handler: @escaping SynchronousHandler) {
-        self.add(method, path, name: name, RouteHandler(immediate: handler))
+        self.add(method, path, name: name, RouteHandler(immediate: handler, path: path))
     }
 
     private func add(_ method: HTTPRequest.Method?, _ path: String, name: String?, _ handler: RouteHandler) {
