@@ -35,6 +35,13 @@ let package = Package(
             dependencies: [.product(name: "AioMultipart", package: "swift-aiohttp")]
         ),
         .executableTarget(
+            name: "FuzzProxyProtocol",
+            dependencies: [
+                .product(name: "AioWire", package: "swift-aiohttp"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
             name: "FuzzCookieParser",
             dependencies: [.product(name: "AioClient", package: "swift-aiohttp")]
         ),

@@ -71,6 +71,17 @@ Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=MD5, nonce
     printf 'Basic realm="x", Digest realm="me@kennethreitz.com", nonce="a\\"b", qop=auth, algorithm=SHA-512-256-sess, userhash=true, stale=TRUE' > "$dir/mixed"
 }
 
+seed_proxy() {  # PROXY headers as HAProxy and nginx send them, each followed by a request
+    local dir=$1
+    mkdir -p "$dir"
+    printf 'PROXY TCP4 203.0.113.7 192.0.2.1 41000 443\r\nGET / HTTP/1.1\r\n\r\n' > "$dir/v1"
+    printf 'PROXY TCP6 2001:db8::7 ::ffff:192.0.2.1 41000 443\r\n' > "$dir/v1-tcp6"
+    printf 'PROXY UNKNOWN\r\n' > "$dir/v1-unknown"
+    # v2, PROXY over TCP4, with ALPN, authority, unique id and SSL (with its version) TLVs.
+    printf '\r\n\r\n\x00\r\nQUIT\n\x21\x11\x00\x38\xcb\x00\x71\x07\xc0\x00\x02\x01\xa0\x28\x01\xbb\x01\x00\x02h2\x02\x00\x0bexample.com\x05\x00\x04abcd\x20\x00\x0f\x01\x00\x00\x00\x00\x21\x00\x07TLSv1.3GET' > "$dir/v2"
+    printf '\r\n\r\n\x00\r\nQUIT\n\x20\x00\x00\x00' > "$dir/v2-local"
+}
+
 run_one() {
     local name=$1 corpus=../.build-fuzz-corpus/$1
     case $name in
@@ -81,6 +92,7 @@ run_one() {
         FuzzWebSocketFrames) seed_websocket "$corpus" ;;
         FuzzCookieParser) seed_cookies "$corpus" ;;
         FuzzDigestChallenge) seed_digest "$corpus" ;;
+        FuzzProxyProtocol) seed_proxy "$corpus" ;;
         *) mkdir -p "$corpus"; printf '5\r\nhello\r\n0\r\nT: v\r\n\r\n' > "$corpus/seed" ;;
     esac
     mkdir -p crashes
@@ -96,7 +108,7 @@ run_one() {
 }
 
 if [ "$target" = all ]; then
-    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder FuzzMultipartReader FuzzContentDisposition FuzzWebSocketFrames FuzzCookieParser FuzzDigestChallenge; do
+    for name in FuzzRequestParser FuzzResponseParser FuzzChunkedDecoder FuzzMultipartReader FuzzContentDisposition FuzzWebSocketFrames FuzzCookieParser FuzzDigestChallenge FuzzProxyProtocol; do
         run_one "$name"
     done
 else

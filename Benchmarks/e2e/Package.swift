@@ -13,8 +13,30 @@ let package = Package(
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
     ],
     targets: [
+        // The OpenAPI comparison (openapi-run.sh): one service, its code generated once from
+        // openapi/openapi.yaml by Scripts/generate-openapi.sh, on each framework's transport.
+        .target(name: "GreetAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")]),
+        .executableTarget(
+            name: "GreetAio",
+            dependencies: [
+                "GreetAPI",
+                .product(name: "AioHTTP", package: "swift-aiohttp"),
+                .product(name: "AioOpenAPI", package: "swift-aiohttp"),
+            ]
+        ),
+        .executableTarget(
+            name: "GreetHummingbird",
+            dependencies: [
+                "GreetAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(name: "HelloAio", dependencies: [.product(name: "AioHTTP", package: "swift-aiohttp")]),
         .executableTarget(
             name: "HelloHummingbird",

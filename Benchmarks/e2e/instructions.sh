@@ -5,6 +5,7 @@
 # time on each) are counted. The kernel's share is not in these figures.
 #
 #   Benchmarks/e2e/instructions.sh [N]
+#   SET=openapi Benchmarks/e2e/instructions.sh [N]   # the OpenAPI comparison's servers (openapi-run.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 N=${1:-8000}
@@ -12,11 +13,14 @@ PORT=8094
 # Recompile the servers themselves: an incremental build can keep them compiled against an older
 # layout of the package's structs (a SwiftPM bug seen here), which fails to link or crashes.
 find Sources ../../Sources/aio -name '*.swift' -exec touch {} +
-swift build -c release --product HelloAio 2>&1 | tail -n 1
-swift build -c release --product HelloNIO 2>&1 | tail -n 1
+products=(HelloAio HelloNIO)
+[ "${SET:-hello}" = openapi ] && products=(GreetAio GreetHummingbird)
+for product in "${products[@]}"; do swift build -c release --product "$product" 2>&1 | tail -n 1; done
 bin=$(swift build -c release --show-bin-path)
-(cd ../.. && swift build -c release --product aio 2>&1 | tail -n 1)
-aio_bin=$(cd ../.. && swift build -c release --show-bin-path)
+if [ "${SET:-hello}" = hello ]; then
+    (cd ../.. && swift build -c release --product aio 2>&1 | tail -n 1)
+    aio_bin=$(cd ../.. && swift build -c release --show-bin-path)
+fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
@@ -69,6 +73,15 @@ count() {  # count PATH BINARY ARGS...: prints instructions per request to PATH
     echo $((total / N))
 }
 
+if [ "${SET:-hello}" = openapi ]; then
+    printf '| server | generated code (`/greet/{name}`) | hand-written route (`/plain/greet/{name}`) | generated − hand-written |\n|:--|--:|--:|--:|\n'
+    for server in GreetAio GreetHummingbird; do
+        generated=$(count "/greet/world?greeting=Hi" "$bin/$server" "$PORT" 1)
+        plain=$(count "/plain/greet/world?greeting=Hi" "$bin/$server" "$PORT" 1)
+        printf '| %s | %d | %d | %d |\n' "$server" "$generated" "$plain" "$((generated - plain))"
+    done
+    exit 0
+fi
 aio=$(count / "$bin/HelloAio" "$PORT" 1)
 async=$(count / "$bin/HelloAio" "$PORT" 1 async)
 middleware=$(count / "$bin/HelloAio" "$PORT" 1 middleware)

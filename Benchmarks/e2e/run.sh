@@ -46,11 +46,7 @@ for round in $(seq "$ROUNDS"); do
             # /pipelined is / with 16 requests sent back to back on each connection.
             url="http://127.0.0.1:$port$path" script=()
             if [ "$path" = /pipelined ]; then url="http://127.0.0.1:$port/" script=(-s pipeline.lua); fi
-            taskset -c 1 wrk -t1 -c64 -d2s "${script[@]}" "$url" >/dev/null  # warm-up
-            out=$(taskset -c 1 wrk -t1 -c64 -d"$DURATION" --latency "${script[@]}" "$url")
-            rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-            p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-            errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+            read -r rps p99 errors <<< "$(wrk_run "${script[@]}" "$url")"
             echo "$round $server $path $rps $p99 $errors" >> "$results"
             echo "round $round  $server $path  $rps req/s  p99 $p99 $errors" >&2
         done

@@ -17,12 +17,12 @@ enum OpenAPIExchange {
         do {
             answer = try await handler(request.head.request, Self.body(of: request), ServerRequestMetadata(pathParameters: parameters))
         } catch let error as ServerError {
-            return try Self.refusal(error)
+            return try await Self.refusal(error)
         } catch let error as any HTTPResponseConvertible {
             answer = (HTTPResponse(status: error.httpStatus, headerFields: error.httpHeaderFields), error.httpBody)
         }
         let (response, body) = answer
-        return Response(status: response.status, headers: response.headerFields, body: Self.body(body))
+        return Response(status: response.status, headers: response.headerFields, body: try await Self.body(body))
     }
 
     /// The answer to an operation that failed:
@@ -35,14 +35,14 @@ enum OpenAPIExchange {
     ///   included) answers so, if it is not a server error;
     /// - anything else (a middleware or handler that failed) is rethrown, to be logged and
     ///   answered 500 without its details.
-    private static func refusal(_ error: ServerError) throws -> Response {
+    private static func refusal(_ error: ServerError) async throws -> Response {
         let underlying = error.underlyingError
         if underlying is any HTTPProcessingError { throw underlying }
         let decoding = error.operationInput == nil && underlying is DecodingError
         guard decoding || (underlying is any HTTPResponseConvertible && error.httpStatus.kind != .serverError) else { throw error }
         let status = decoding ? .badRequest : error.httpStatus
         if let body = error.httpBody {
-            return Response(status: status, headers: error.httpHeaderFields, body: Self.body(body))
+            return Response(status: status, headers: error.httpHeaderFields, body: try await Self.body(body))
         }
         guard error.operationInput == nil else { return Response(status: status, headers: error.httpHeaderFields) }
         return .text("\(error.causeDescription): \(underlying)", status: status)
@@ -58,15 +58,28 @@ enum OpenAPIExchange {
         return HTTPBody(pieces, length: length.map { .known(Int64($0)) } ?? .unknown, iterationBehavior: .single)
     }
 
-    /// A response body from the runtime's: its length declared when known.
-    private static func body(_ body: HTTPBody?) -> Response.Body {
+    /// A response body from the runtime's: read whole when its length is known and small (sent
+    /// in one write, as a handler's own bytes are), else streamed with its length declared when
+    /// known.
+    private static func body(_ body: HTTPBody?) async throws -> Response.Body {
         guard let body else { return .empty }
         var declared: Int?
-        if case .known(let length) = body.length { declared = Int(length) }
+        if case .known(let length) = body.length {
+            guard length > Self.wholeLimit else {
+                var buffer = ByteBuffer()
+                buffer.reserveCapacity(Int(length))
+                for try await chunk in body { buffer.writeBytes(chunk) }
+                return .buffer(buffer)
+            }
+            declared = Int(length)
+        }
         return .stream(length: declared) { writer in
             for try await chunk in body {
                 try await writer.write(ByteBuffer(bytes: chunk))
             }
         }
     }
+
+    /// The longest response body read whole before it is sent.
+    private static let wholeLimit: Int64 = 64 * 1024
 }

@@ -7,10 +7,21 @@ enum CRC32C {
         return crc
     }
 
+    /// The state before any byte; ``finish(_:)`` turns a state into the checksum.
+    static let start: UInt32 = 0xFFFF_FFFF
+
+    /// The state after `bytes`, from `crc`: a checksum computed piece by piece.
+    static func update(_ crc: UInt32, _ bytes: some Sequence<UInt8>) -> UInt32 {
+        var crc = crc
+        for byte in bytes { crc = Self.table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return crc
+    }
+
+    /// The checksum of the bytes `crc` has seen.
+    static func finish(_ crc: UInt32) -> UInt32 { crc ^ 0xFFFF_FFFF }
+
     /// The checksum of `bytes`.
     static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = Self.table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return crc ^ 0xFFFF_FFFF
+        Self.finish(Self.update(Self.start, bytes))
     }
 }

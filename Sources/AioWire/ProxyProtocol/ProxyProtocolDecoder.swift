@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 
 /// Reads a PROXY protocol header (HAProxy's proxy-protocol.txt, versions 1 and 2) from the start
@@ -24,7 +29,8 @@ public struct ProxyProtocolDecoder: Sendable {
     static let v1MaxLength = 107
 
     /// The header at the start of `buffer`, consumed; nil (nothing consumed) while it is
-    /// incomplete.
+    /// incomplete. One allocation: the header keeps its addresses and TLVs as received, and
+    /// decodes them when asked.
     ///
     /// - Throws: ``ProxyProtocolError`` when the bytes are not a valid header.
     public func decode(buffer: inout ByteBuffer) throws(ProxyProtocolError) -> ProxyProtocolHeader? {
@@ -50,180 +56,213 @@ public struct ProxyProtocolDecoder: Sendable {
     // MARK: Version 1
 
     private static func decodeV1(_ bytes: ByteBufferView) throws(ProxyProtocolError) -> (ProxyProtocolHeader, Int)? {
-        let window = bytes.prefix(Self.v1MaxLength)
-        guard let lf = window.firstIndex(of: UInt8(ascii: "\n")) else {
+        let end = bytes.index(bytes.startIndex, offsetBy: min(bytes.count, Self.v1MaxLength))
+        guard let lf = bytes[bytes.startIndex..<end].firstIndex(of: UInt8(ascii: "\n")) else {
             if bytes.count >= Self.v1MaxLength { throw ProxyProtocolError("no CRLF within 107 bytes") }
             return nil
         }
         guard lf > bytes.startIndex, bytes[lf - 1] == UInt8(ascii: "\r") else { throw ProxyProtocolError("a bare LF ends the line") }
-        let line = Array(bytes[bytes.startIndex..<(lf - 1)])
         let length = lf + 1 - bytes.startIndex
-        // Single spaces only: an empty part is a doubled or trailing space.
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        guard parts.count >= 2 else { throw ProxyProtocolError("no protocol") }
-        if parts[1] == "UNKNOWN" {
+        // The parts after "PROXY ", single spaces apart: an empty part is a doubled or trailing space.
+        var fields = FieldReader(bytes: bytes, from: bytes.startIndex + Self.v1Prefix.count, to: lf - 1)
+        guard let proto = fields.next() else { throw ProxyProtocolError("no protocol") }
+        if bytes[proto].elementsEqual("UNKNOWN".utf8) {
             // The rest of the line, whatever it holds, is ignored (§2.1).
-            return (ProxyProtocolHeader(version: 1, command: .proxy, addresses: .unknown), length)
+            return (ProxyProtocolHeader(version: 1, command: .proxy, family: 0, bytes: [], tlvStart: 0), length)
         }
-        guard parts.count == 6, !parts.contains(where: \.isEmpty) else {
+        let isV6: Bool
+        if bytes[proto].elementsEqual("TCP4".utf8) {
+            isV6 = false
+        } else if bytes[proto].elementsEqual("TCP6".utf8) {
+            isV6 = true
+        } else {
+            throw ProxyProtocolError("unknown protocol \(String(decoding: bytes[proto], as: UTF8.self))")
+        }
+        guard let source = fields.next(), let destination = fields.next(), let sourcePort = fields.next(),
+            let destinationPort = fields.next(), fields.atEnd, !fields.failed
+        else {
             throw ProxyProtocolError("a version 1 line is PROXY, the protocol, two addresses and two ports, single spaces apart")
         }
-        let family: Int32
-        switch parts[1] {
-        case "TCP4": family = 4
-        case "TCP6": family = 6
-        default: throw ProxyProtocolError("unknown protocol \(parts[1])")
-        }
-        guard let sourcePort = Self.port(parts[4]), let destinationPort = Self.port(parts[5]) else {
-            throw ProxyProtocolError("ports are decimal numbers up to 65535 without leading zeros")
-        }
-        let source = try Self.address(parts[2], family: family, port: sourcePort)
-        let destination = try Self.address(parts[3], family: family, port: destinationPort)
-        return (ProxyProtocolHeader(version: 1, command: .proxy, addresses: .inet(source: source, destination: destination)), length)
+        // The address block of a version 2 header: both addresses, then both ports.
+        var block: [UInt8] = []
+        block.reserveCapacity(isV6 ? 36 : 12)
+        try Self.appendAddress(bytes[source], isV6: isV6, to: &block)
+        try Self.appendAddress(bytes[destination], isV6: isV6, to: &block)
+        try Self.appendPort(bytes[sourcePort], to: &block)
+        try Self.appendPort(bytes[destinationPort], to: &block)
+        let header = ProxyProtocolHeader(version: 1, command: .proxy, family: isV6 ? 2 : 1, bytes: block, tlvStart: block.count)
+        return (header, length)
     }
 
-    /// A port: 1–5 digits, no leading zero (but `0` itself), at most 65535.
-    private static func port(_ text: String) -> Int? {
-        guard (1...5).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        guard text == "0" || !text.hasPrefix("0"), let value = Int(text), value <= 65535 else { return nil }
-        return value
+    /// The parts of a line between single spaces, in order.
+    private struct FieldReader {
+        let bytes: ByteBufferView
+        var index: Int
+        let end: Int
+        /// An empty part was met.
+        var failed = false
+
+        init(bytes: ByteBufferView, from index: Int, to end: Int) {
+            self.bytes = bytes
+            self.index = index
+            self.end = end
+        }
+
+        var atEnd: Bool { self.index > self.end }
+
+        mutating func next() -> Range<Int>? {
+            guard self.index <= self.end else { return nil }
+            let start = self.index
+            var stop = start
+            while stop < self.end, self.bytes[stop] != UInt8(ascii: " ") { stop += 1 }
+            if stop == start { self.failed = true }
+            self.index = stop + 1
+            return start..<stop
+        }
     }
 
-    /// An address in its standard text form for `family`: dotted decimal without leading zeros
-    /// for IPv4, RFC 4291's forms for IPv6.
-    private static func address(_ text: String, family: Int32, port: Int) throws(ProxyProtocolError) -> SocketAddress {
-        let isV6 = text.contains(":")
-        guard isV6 == (family == 6) else { throw ProxyProtocolError("\(text) is not a TCP\(family) address") }
-        // RFC 4291 text only: hex digits, colons and a trailing dotted IPv4 (no zone, no NUL).
-        guard text.utf8.allSatisfy({ Hex.value($0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
-            throw ProxyProtocolError("\(text) is not an IP address")
+    /// Appends the two bytes of a port: 1–5 digits, no leading zero (but `0` itself), at most
+    /// 65535.
+    private static func appendPort(_ text: ByteBufferView.SubSequence, to block: inout [UInt8]) throws(ProxyProtocolError) {
+        var refusal: ProxyProtocolError { ProxyProtocolError("ports are decimal numbers up to 65535 without leading zeros") }
+        guard (1...5).contains(text.count), text.first != UInt8(ascii: "0") || text.count == 1 else { throw refusal }
+        var value = 0
+        for byte in text {
+            guard byte >= 0x30, byte <= 0x39 else { throw refusal }
+            value = value * 10 + Int(byte - 0x30)
         }
-        if !isV6 {
+        guard value <= 65535 else { throw refusal }
+        block.append(UInt8(value >> 8))
+        block.append(UInt8(value & 0xFF))
+    }
+
+    /// Appends the 4 or 16 bytes of an address in its standard text form: dotted decimal without
+    /// leading zeros for IPv4, RFC 4291's forms for IPv6 (no zone).
+    private static func appendAddress(_ text: ByteBufferView.SubSequence, isV6: Bool, to block: inout [UInt8]) throws(ProxyProtocolError) {
+        // Made only when thrown: the message costs allocations every valid header would pay.
+        var refusal: ProxyProtocolError { ProxyProtocolError("\(String(decoding: text, as: UTF8.self)) is not a TCP\(isV6 ? 6 : 4) address") }
+        guard text.contains(UInt8(ascii: ":")) == isV6 else { throw refusal }
+        guard isV6 else {
             // Four decimal octets, no leading zeros (inet_pton's rules differ between systems).
-            let octets = text.split(separator: ".", omittingEmptySubsequences: false)
-            guard octets.count == 4, octets.allSatisfy({ Self.octet($0) }) else { throw ProxyProtocolError("\(text) is not an IPv4 address") }
+            var octets = 0
+            var value = 0
+            var digits = 0
+            for byte in text {
+                if byte == UInt8(ascii: ".") {
+                    guard digits > 0, octets < 3 else { throw refusal }
+                    block.append(UInt8(value))
+                    (octets, value, digits) = (octets + 1, 0, 0)
+                    continue
+                }
+                guard byte >= 0x30, byte <= 0x39, digits < 3, digits == 0 || value != 0 else { throw refusal }
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+                guard value <= 255 else { throw refusal }
+            }
+            guard octets == 3, digits > 0 else { throw refusal }
+            block.append(UInt8(value))
+            return
         }
-        do {
-            return try SocketAddress(ipAddress: text, port: port)
-        } catch {
-            throw ProxyProtocolError("\(text) is not an IP address")
+        // RFC 4291 text only: hex digits, colons and a trailing dotted IPv4 (no zone, no NUL).
+        guard text.count <= 45, text.allSatisfy({ Hex.value($0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
+            throw refusal
         }
-    }
-
-    private static func octet(_ text: Substring) -> Bool {
-        guard (1...3).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-        return (text == "0" || !text.hasPrefix("0")) && Int(text)! <= 255
+        var address = in6_addr()
+        let parsed = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 46) { cString in
+            for (offset, byte) in text.enumerated() { cString[offset] = CChar(bitPattern: byte) }
+            cString[text.count] = 0
+            return inet_pton(AF_INET6, cString.baseAddress, &address)
+        }
+        guard parsed == 1 else { throw refusal }
+        withUnsafeBytes(of: &address) { block.append(contentsOf: $0) }
     }
 
     // MARK: Version 2
 
     private func decodeV2(_ bytes: ByteBufferView) throws(ProxyProtocolError) -> (ProxyProtocolHeader, Int)? {
         guard bytes.count >= 16 else { return nil }
-        let header = Array(bytes.prefix(16))
-        guard header[12] >> 4 == 2 else { throw ProxyProtocolError("version \(header[12] >> 4) after the version 2 signature") }
+        let start = bytes.startIndex
+        let versionAndCommand = bytes[start + 12]
+        let familyAndTransport = bytes[start + 13]
+        guard versionAndCommand >> 4 == 2 else { throw ProxyProtocolError("version \(versionAndCommand >> 4) after the version 2 signature") }
         let command: ProxyProtocolHeader.Command
-        switch header[12] & 0x0F {
+        switch versionAndCommand & 0x0F {
         case 0: command = .local
         case 1: command = .proxy
-        default: throw ProxyProtocolError("unknown command \(header[12] & 0x0F)")
+        default: throw ProxyProtocolError("unknown command \(versionAndCommand & 0x0F)")
         }
         // The defined pairs only (UNSPEC, or a family with STREAM or DGRAM); a LOCAL header's
         // family is ignored, whatever it says.
-        let family = header[13] >> 4
-        guard command == .local || [0x00, 0x11, 0x12, 0x21, 0x22, 0x31, 0x32].contains(header[13]) else {
-            throw ProxyProtocolError("undefined address family and transport \(header[13])")
+        switch familyAndTransport {
+        case 0x00, 0x11, 0x12, 0x21, 0x22, 0x31, 0x32: break
+        default:
+            guard command == .local else { throw ProxyProtocolError("undefined address family and transport \(familyAndTransport)") }
         }
-        let length = Int(header[14]) << 8 | Int(header[15])
+        let family = familyAndTransport >> 4
+        let length = Int(bytes[start + 14]) << 8 | Int(bytes[start + 15])
         guard length <= self.maxLength else { throw ProxyProtocolError("a \(length)-byte header is over the \(self.maxLength)-byte limit") }
         guard bytes.count >= 16 + length else { return nil }
-        let whole = Array(bytes.prefix(16 + length))
-        let block = whole[16...]
+        let block = Array(bytes[(start + 16)..<(start + 16 + length)])
+        let addressLength = Self.addressLength(family)
         if command == .local {
-            // Its addresses (if any fit) are skipped; TLVs are read only when they do.
-            let size = family <= 3 ? [0, 12, 36, 216][Int(family)] : 0
-            let tlvs = size <= length ? ((try? Self.tlvs(whole, from: 16 + size)) ?? []) : []
-            return (ProxyProtocolHeader(version: 2, command: .local, addresses: .unknown, tlvs: tlvs), 16 + length)
+            // Its addresses (if any fit) are skipped; TLVs are read only when they do and are
+            // well formed.
+            let valid = addressLength <= length && (try? Self.checkTLVs(block, from: addressLength, signed: bytes[start..<start + 16])) != nil
+            return (ProxyProtocolHeader(version: 2, command: .local, family: family, bytes: block, tlvStart: valid ? addressLength : length), 16 + length)
         }
-        let addressLength = [0, 12, 36, 216][Int(family)]
         guard length >= addressLength else { throw ProxyProtocolError("\(length) bytes cannot hold the addresses of family \(family)") }
-        var addresses = ProxyProtocolHeader.Addresses.unknown
-        let base = block.startIndex
+        try Self.checkTLVs(block, from: addressLength, signed: bytes[start..<start + 16])
+        return (ProxyProtocolHeader(version: 2, command: command, family: family, bytes: block, tlvStart: addressLength), 16 + length)
+    }
+
+    /// The size of the address block of `family`: AF_INET, AF_INET6, AF_UNIX, else none.
+    private static func addressLength(_ family: UInt8) -> Int {
         switch family {
-        case 1:
-            let source = try Self.inet(Array(block[base..<base + 4]), port: Self.uint16(block, base + 8))
-            let destination = try Self.inet(Array(block[base + 4..<base + 8]), port: Self.uint16(block, base + 10))
-            addresses = .inet(source: source, destination: destination)
-        case 2:
-            let source = try Self.inet(Array(block[base..<base + 16]), port: Self.uint16(block, base + 32))
-            let destination = try Self.inet(Array(block[base + 16..<base + 32]), port: Self.uint16(block, base + 34))
-            addresses = .inet(source: source, destination: destination)
-        case 3:
-            addresses = .unix(source: Self.path(block[base..<base + 108]), destination: Self.path(block[base + 108..<base + 216]))
-        default:
-            break
-        }
-        let tlvs = try Self.tlvs(whole, from: base + addressLength)
-        return (ProxyProtocolHeader(version: 2, command: command, addresses: addresses, tlvs: tlvs), 16 + length)
-    }
-
-    private static func uint16(_ bytes: ArraySlice<UInt8>, _ index: Int) -> Int {
-        Int(bytes[index]) << 8 | Int(bytes[index + 1])
-    }
-
-    private static func inet(_ packed: [UInt8], port: Int) throws(ProxyProtocolError) -> SocketAddress {
-        do {
-            return try SocketAddress(packedIPAddress: ByteBuffer(bytes: packed), port: port)
-        } catch {
-            throw ProxyProtocolError("a bad address")
+        case 1: 12
+        case 2: 36
+        case 3: 216
+        default: 0
         }
     }
 
-    /// A Unix socket path: the bytes up to the first NUL.
-    private static func path(_ bytes: ArraySlice<UInt8>) -> String {
-        String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-    }
-
-    /// The TLVs from `start` to the end of `header`, which they must fill exactly; a CRC32C one
-    /// is checked against the whole header.
-    private static func tlvs(_ header: [UInt8], from start: Int) throws(ProxyProtocolError) -> [ProxyProtocolHeader.TLV] {
-        var tlvs: [ProxyProtocolHeader.TLV] = []
-        var index = start
-        while index < header.count {
-            guard index + 3 <= header.count else { throw ProxyProtocolError("a TLV cut short at the end of the header") }
-            let type = header[index]
-            let length = Int(header[index + 1]) << 8 | Int(header[index + 2])
-            let valueStart = index + 3
-            guard valueStart + length <= header.count else { throw ProxyProtocolError("a TLV longer than the header") }
-            let value = Array(header[valueStart..<valueStart + length])
+    /// Checks the TLVs of `block` from `start`: they fill it exactly, a CRC32C one matches the
+    /// whole header (its 16 first bytes `signed`, then `block`), and those with a defined shape
+    /// have it.
+    private static func checkTLVs(_ block: [UInt8], from start: Int, signed: ByteBufferView.SubSequence) throws(ProxyProtocolError) {
+        var sawCRC = false
+        let filled = try ProxyProtocolHeader.walk(block, from: start) { (type, range) throws(ProxyProtocolError) -> Bool in
             switch type {
             case ProxyProtocolHeader.TLVType.crc32c:
-                guard length == 4 else { throw ProxyProtocolError("a CRC32C TLV of \(length) bytes") }
-                guard !tlvs.contains(where: { $0.type == type }) else { throw ProxyProtocolError("a second CRC32C TLV") }
-                var zeroed = header
-                for offset in valueStart..<valueStart + 4 { zeroed[offset] = 0 }
-                let expected = UInt32(value[0]) << 24 | UInt32(value[1]) << 16 | UInt32(value[2]) << 8 | UInt32(value[3])
-                guard CRC32C.checksum(zeroed) == expected else { throw ProxyProtocolError("the CRC32C does not match") }
+                guard range.count == 4 else { throw ProxyProtocolError("a CRC32C TLV of \(range.count) bytes") }
+                guard !sawCRC else { throw ProxyProtocolError("a second CRC32C TLV") }
+                sawCRC = true
+                // The checksum of the whole header with this TLV's value zeroed.
+                var crc = CRC32C.update(CRC32C.start, signed)
+                crc = CRC32C.update(crc, block[..<range.lowerBound])
+                crc = CRC32C.update(crc, repeatElement(0, count: 4))
+                crc = CRC32C.update(crc, block[range.upperBound...])
+                let expected = UInt32(ProxyProtocolHeader.uint16(block, range.lowerBound)) << 16 | UInt32(ProxyProtocolHeader.uint16(block, range.lowerBound + 2))
+                guard CRC32C.finish(crc) == expected else { throw ProxyProtocolError("the CRC32C does not match") }
             case ProxyProtocolHeader.TLVType.uniqueID:
-                guard length <= 128 else { throw ProxyProtocolError("a unique id of \(length) bytes (at most 128)") }
+                guard range.count <= 128 else { throw ProxyProtocolError("a unique id of \(range.count) bytes (at most 128)") }
             case ProxyProtocolHeader.TLVType.ssl:
-                try Self.checkSSL(value)
+                try Self.checkSSL(block[range])
             default:
                 break
             }
-            tlvs.append(ProxyProtocolHeader.TLV(type: type, value: value))
-            index = valueStart + length
+            return true
         }
-        return tlvs
+        guard filled else { throw ProxyProtocolError("a TLV cut short or longer than the header") }
     }
 
     /// An SSL TLV: the client flags, the verify result, then sub-TLVs filling it exactly.
-    private static func checkSSL(_ value: [UInt8]) throws(ProxyProtocolError) {
+    private static func checkSSL(_ value: ArraySlice<UInt8>) throws(ProxyProtocolError) {
         guard value.count >= 5 else { throw ProxyProtocolError("an SSL TLV of \(value.count) bytes") }
-        var index = 5
-        while index < value.count {
-            guard index + 3 <= value.count else { throw ProxyProtocolError("an SSL sub-TLV cut short") }
+        var index = value.startIndex + 5
+        while index < value.endIndex {
+            guard index + 3 <= value.endIndex else { throw ProxyProtocolError("an SSL sub-TLV cut short") }
             let length = Int(value[index + 1]) << 8 | Int(value[index + 2])
-            guard index + 3 + length <= value.count else { throw ProxyProtocolError("an SSL sub-TLV longer than its TLV") }
+            guard index + 3 + length <= value.endIndex else { throw ProxyProtocolError("an SSL sub-TLV longer than its TLV") }
             index += 3 + length
         }
     }

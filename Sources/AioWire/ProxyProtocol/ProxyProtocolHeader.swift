@@ -74,17 +74,114 @@ public struct ProxyProtocolHeader: Sendable, Hashable {
     public var version: Int
     /// What the sender is doing.
     public var command: Command
-    /// The addresses.
-    public var addresses: Addresses
-    /// The TLVs of a version 2 header, in order (none for version 1).
-    public var tlvs: [TLV]
+    /// The header as received: decoded on access, so that reading one costs a single buffer.
+    private let storage: Storage
+
+    /// A header's addresses and TLVs, as built or as received.
+    private enum Storage: Sendable {
+        case built(Addresses, [TLV])
+        /// A version 2 address block (family 1, 2 or 3, else none) and TLVs in `bytes`, the TLVs
+        /// from `tlvStart` to the end, checked when the header was decoded.
+        case received(family: UInt8, bytes: [UInt8], tlvStart: Int)
+    }
 
     /// A header of `version` saying `command` about `addresses`.
     public init(version: Int, command: Command, addresses: Addresses, tlvs: [TLV] = []) {
         self.version = version
         self.command = command
-        self.addresses = addresses
-        self.tlvs = tlvs
+        self.storage = .built(addresses, tlvs)
+    }
+
+    /// A decoded header over `bytes`: the address block of `family` (PROXY headers only), then
+    /// TLVs from `tlvStart`.
+    init(version: Int, command: Command, family: UInt8, bytes: [UInt8], tlvStart: Int) {
+        self.version = version
+        self.command = command
+        self.storage = .received(family: family, bytes: bytes, tlvStart: tlvStart)
+    }
+
+    /// The addresses.
+    public var addresses: Addresses {
+        switch self.storage {
+        case .built(let addresses, _):
+            return addresses
+        case .received(let family, let bytes, _):
+            guard self.command == .proxy else { return .unknown }
+            switch family {
+            case 1:
+                guard let source = Self.inet(bytes[0..<4], port: Self.uint16(bytes, 8)),
+                    let destination = Self.inet(bytes[4..<8], port: Self.uint16(bytes, 10))
+                else { return .unknown }
+                return .inet(source: source, destination: destination)
+            case 2:
+                guard let source = Self.inet(bytes[0..<16], port: Self.uint16(bytes, 32)),
+                    let destination = Self.inet(bytes[16..<32], port: Self.uint16(bytes, 34))
+                else { return .unknown }
+                return .inet(source: source, destination: destination)
+            case 3:
+                return .unix(source: Self.path(bytes[0..<108]), destination: Self.path(bytes[108..<216]))
+            default:
+                return .unknown
+            }
+        }
+    }
+
+    /// The TLVs of a version 2 header, in order (none for version 1).
+    public var tlvs: [TLV] {
+        switch self.storage {
+        case .built(_, let tlvs):
+            return tlvs
+        case .received(_, let bytes, let tlvStart):
+            var tlvs: [TLV] = []
+            Self.walk(bytes, from: tlvStart) { type, range in
+                tlvs.append(TLV(type: type, value: Array(bytes[range])))
+                return true
+            }
+            return tlvs
+        }
+    }
+
+    /// Calls `body` with each TLV's type and value range in `bytes` from `start`, while it
+    /// returns true; false when the TLVs do not fill `bytes` exactly.
+    @discardableResult
+    static func walk<Failure: Error>(
+        _ bytes: [UInt8],
+        from start: Int,
+        _ body: (UInt8, Range<Int>) throws(Failure) -> Bool
+    ) throws(Failure) -> Bool {
+        var index = start
+        while index < bytes.count {
+            guard index + 3 <= bytes.count else { return false }
+            let end = index + 3 + Self.uint16(bytes, index + 1)
+            guard end <= bytes.count else { return false }
+            guard try body(bytes[index], index + 3..<end) else { return true }
+            index = end
+        }
+        return true
+    }
+
+    static func uint16(_ bytes: [UInt8], _ index: Int) -> Int {
+        Int(bytes[index]) << 8 | Int(bytes[index + 1])
+    }
+
+    private static func inet(_ packed: ArraySlice<UInt8>, port: Int) -> SocketAddress? {
+        try? SocketAddress(packedIPAddress: ByteBuffer(bytes: packed), port: port)
+    }
+
+    /// A Unix socket path: the bytes up to the first NUL.
+    private static func path(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.version == rhs.version && lhs.command == rhs.command && lhs.addresses == rhs.addresses && lhs.tlvs == rhs.tlvs
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.version)
+        hasher.combine(self.command)
+        hasher.combine(self.addresses)
+        hasher.combine(self.tlvs)
     }
 
     /// The client's address: the source of a relayed connection; nil when the socket's own peer
@@ -96,7 +193,18 @@ public struct ProxyProtocolHeader: Sendable, Hashable {
 
     /// The first TLV of `type`.
     public func tlv(_ type: UInt8) -> [UInt8]? {
-        self.tlvs.first { $0.type == type }?.value
+        switch self.storage {
+        case .built(_, let tlvs):
+            return tlvs.first { $0.type == type }?.value
+        case .received(_, let bytes, let tlvStart):
+            var found: [UInt8]?
+            Self.walk(bytes, from: tlvStart) { candidate, range in
+                guard candidate == type else { return true }
+                found = Array(bytes[range])
+                return false
+            }
+            return found
+        }
     }
 
     /// The protocol the client negotiated with ALPN (`h2`, `http/1.1`).
