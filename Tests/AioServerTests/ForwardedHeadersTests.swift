@@ -1,4 +1,5 @@
 import AioServer
+import AioTestSupport
 import HTTPTypes
 import NIOCore
 import Testing
@@ -96,5 +97,57 @@ struct ForwardedHeadersTests {
         #expect(self.trust.client(peer: self.proxy, fields: self.fields([("X-Forwarded-For", many)])) == nil)
         let forwarded = String(repeating: "for=203.0.113.9;proto=https, ", count: 2100) + "for=10.0.0.1"
         #expect(self.rfc7239.client(peer: self.proxy, fields: self.fields([("Forwarded", forwarded)])) == nil)
+    }
+
+    /// A hop as a proxy or a client may write it, and the address the server should read.
+    struct Hop {
+        var text: String
+        var address: String
+        var port: Int
+    }
+
+    /// A random address, inside the trusted networks or not, in any form the fields allow:
+    /// IPv4 with or without a port, IPv6 bare or bracketed with or without a port, IPv4-mapped.
+    static func hop(trusted: Bool, using random: inout SplitMix64) -> Hop {
+        let port = Bool.random(using: &random) ? Int.random(in: 1...65535, using: &random) : 0
+        let low = Int.random(in: 1...254, using: &random)
+        switch Int.random(in: 0..<3, using: &random) {
+        case 0:
+            let address = trusted ? "10.\(low).0.\(low)" : "203.0.113.\(low)"
+            return Hop(text: port == 0 ? address : "\(address):\(port)", address: address, port: port)
+        case 1:
+            let address = trusted ? "fd00::\(String(low, radix: 16))" : "2001:db8::\(String(low, radix: 16))"
+            let text = port == 0 ? (Bool.random(using: &random) ? address : "[\(address)]") : "[\(address)]:\(port)"
+            return Hop(text: text, address: address, port: port)
+        default:
+            let address = trusted ? "10.9.8.\(low)" : "198.51.100.\(low)"
+            return Hop(text: "::ffff:\(address)", address: address, port: 0)
+        }
+    }
+
+    /// Property: whatever a client writes to the left, and however the hops are spread over
+    /// field lines and spaced, the client is the rightmost hop outside the trusted networks.
+    @Test func anyChainNamesTheRightmostUntrustedHop() {
+        var random = SplitMix64(seed: 7239)
+        for _ in 0..<3000 {
+            let forged = (0..<Int.random(in: 0...3, using: &random)).map { _ in
+                Self.hop(trusted: Bool.random(using: &random), using: &random)
+            }
+            let client = Self.hop(trusted: false, using: &random)
+            let proxies = (0..<Int.random(in: 0...4, using: &random)).map { _ in Self.hop(trusted: true, using: &random) }
+            let chain = (forged + [client] + proxies).map(\.text)
+            // Cut into one or two field lines, each list spaced its own way.
+            var fields: [(String, String)] = []
+            var start = 0
+            while start < chain.count {
+                let end = start == 0 && chain.count > 1 ? Int.random(in: start + 1...chain.count, using: &random) : chain.count
+                let separator = [",", ", ", " ,  "][Int.random(in: 0..<3, using: &random)]
+                fields.append(("X-Forwarded-For", chain[start..<end].joined(separator: separator)))
+                start = end
+            }
+            let found = self.trust.client(peer: self.proxy, fields: self.fields(fields))
+            #expect(found?.address?.ipAddress == client.address, "\(fields)")
+            #expect(found?.address?.port == client.port, "\(fields)")
+        }
     }
 }
