@@ -15,9 +15,11 @@ import OpenAPIRuntime
 /// `/files/{name}.zip`); the server URL's path is their prefix. Path parameters reach the
 /// generated code percent-encoded, as it expects (it decodes them), request bodies stream
 /// through once, and response bodies go out with `Content-Length` when their length is known,
-/// chunked otherwise. An error that says how to answer (`HTTPResponseConvertible`, as the
-/// runtime's decoding errors do: 400 for a bad parameter or body) is answered so; any other is
-/// a 500.
+/// chunked otherwise. A request the generated code cannot decode is refused with a 4xx and the
+/// reason (400, or 415 for a content type it does not take); the handler's own
+/// `HTTPResponseConvertible` errors answer as they say; the server's own errors (413, 408) and
+/// any other failure go to the application, which answers them as for any route (500 for a
+/// failure, without its details).
 extension Router: ServerTransport {
     public func register(
         _ handler: @concurrent @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),

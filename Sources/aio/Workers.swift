@@ -55,8 +55,9 @@ actor WorkerSupervisor {
                 self.retire { $0 == self.generation }
                 self.generation -= 1
                 cliLogger.error("restart failed, the workers keep serving: \(error)")
-                let missing = self.count - self.workers.values.count { $0 == self.generation }
-                for _ in 0..<max(0, missing) { Task { await self.replace(for: self.generation) } }
+                let generation = self.generation
+                let missing = self.count - self.workers.values.count { $0 == generation }
+                for _ in 0..<max(0, missing) { Task { await self.replace(for: generation) } }
             }
         }
         self.stop()
