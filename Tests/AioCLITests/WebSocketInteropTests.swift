@@ -29,11 +29,14 @@ struct WebSocketInteropTests {
         try await ServeProcess.check("ws_interop.py")
     }
 
-    /// Headless Chromium (Debian's) loads `/chat` in two pages of one room; what one sends,
-    /// both show.
+    /// Headless Chromium (Debian's) on the demo pages at desktop and phone widths, screenshots
+    /// written to `.build/screenshots/`; each page's controls: the index's links, an upload
+    /// showing the server's SHA-256, two chat pages of one room, the pizza form.
     @Test(.timeLimit(.minutes(2)))
-    func chatInChromium() async throws {
-        try await ServeProcess.check("chat_chromium.py")
+    func demoPagesInChromium() async throws {
+        let screenshots = repositoryRoot.appendingPathComponent(".build/screenshots").path
+        let output = try await ServeProcess.check("demo_pages_chromium.py") { _ in ["--screenshots", screenshots] }
+        print(output, terminator: "")
     }
 
     /// 1,000 idle connections on `/ws` (heartbeat on): the growth of the server's memory per

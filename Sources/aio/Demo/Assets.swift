@@ -107,63 +107,121 @@ enum Assets {
         <p>Emoji: 🦀 🐍 🐦</p>
         """
 
-    static let formsPost = """
-        <!DOCTYPE html>
-        <html>
-          <body>
-          <form method="post" action="/post">
-           <p><label>Customer name: <input name="custname"></label></p>
-           <p><label>Telephone: <input type=tel name="custtel"></label></p>
-           <p><label>E-mail address: <input type=email name="custemail"></label></p>
-           <fieldset>
-            <legend> Pizza Size </legend>
-            <p><label> <input type=radio name=size required value="small"> Small </label></p>
-            <p><label> <input type=radio name=size required value="medium"> Medium </label></p>
-            <p><label> <input type=radio name=size required value="large"> Large </label></p>
-           </fieldset>
-           <fieldset>
-            <legend> Pizza Toppings </legend>
-            <p><label> <input type=checkbox name="topping" value="bacon"> Bacon </label></p>
-            <p><label> <input type=checkbox name="topping" value="cheese"> Extra Cheese </label></p>
-            <p><label> <input type=checkbox name="topping" value="onion"> Onion </label></p>
-            <p><label> <input type=checkbox name="topping" value="mushroom"> Mushroom </label></p>
-           </fieldset>
-           <p><label>Preferred delivery time: <input type=time min="11:00" max="21:00" step="900" name="delivery"></label></p>
-           <p><label>Delivery instructions: <textarea name="comments"></textarea></label></p>
-           <p><button>Submit order</button></p>
-          </form>
-          </body>
-        </html>
-        """
+    /// `/forms/post`: httpbin's pizza order form, posting to `/post`.
+    static let formsPost = DemoPage.html(
+        title: "Order a pizza",
+        lead: "httpbin's form: it posts to /post, which answers with the fields it read.",
+        body: """
+            <form class="card" method="post" action="/post">
+             <label>Customer name <input name="custname" autocomplete="name"></label>
+             <label>Telephone <input type="tel" name="custtel" autocomplete="tel"></label>
+             <label>E-mail address <input type="email" name="custemail" autocomplete="email"></label>
+             <fieldset>
+              <legend>Pizza size</legend>
+              <div class="choices">
+               <label><input type="radio" name="size" required value="small"> Small</label>
+               <label><input type="radio" name="size" required value="medium"> Medium</label>
+               <label><input type="radio" name="size" required value="large"> Large</label>
+              </div>
+             </fieldset>
+             <fieldset>
+              <legend>Pizza toppings</legend>
+              <div class="choices">
+               <label><input type="checkbox" name="topping" value="bacon"> Bacon</label>
+               <label><input type="checkbox" name="topping" value="cheese"> Extra cheese</label>
+               <label><input type="checkbox" name="topping" value="onion"> Onion</label>
+               <label><input type="checkbox" name="topping" value="mushroom"> Mushroom</label>
+              </div>
+             </fieldset>
+             <label>Preferred delivery time <input type="time" min="11:00" max="21:00" step="900" name="delivery"></label>
+             <label>Delivery instructions <textarea name="comments"></textarea></label>
+             <div class="actions"><button>Submit order</button></div>
+            </form>
+            """
+    )
 
-    /// `/upload`: text fields and several files posted as `multipart/form-data` to `/post`,
-    /// which answers with each file's size and SHA-256. The button adds a generated file with
-    /// a non-ASCII name, to see how names travel.
-    static let upload = """
-        <!DOCTYPE html>
-        <html>
-          <head><meta charset="utf-8"><title>Upload</title></head>
-          <body>
-          <h1>Upload files to /post</h1>
-          <form method="post" action="/post" enctype="multipart/form-data">
-           <p><label>Title: <input name="title" value="Holiday photos"></label></p>
-           <p><label>Comment: <textarea name="comment">Ünïcödé is welcome ✓</textarea></label></p>
-           <p><label>Files: <input type="file" name="files" multiple id="files"></label></p>
-           <p><button type="button" id="sample">Add a sample file named “résumé 履歴書.txt”</button></p>
-           <p><button id="send">Upload</button></p>
-          </form>
-          <script>
-          document.getElementById("sample").onclick = () => {
+    /// `/upload`: text fields and files posted as `multipart/form-data`. With scripts, to
+    /// `POST /upload`, which streams each part and answers with its size and SHA-256, shown in
+    /// a table as the upload's progress is; without, to `/post`. The sample button adds a
+    /// generated file with a non-ASCII name, to see how names travel.
+    static let upload = DemoPage.html(
+        title: "Upload files",
+        lead: "Parts are streamed as they arrive: the server hashes each one and keeps nothing.",
+        body: """
+            <form class="card" id="upload" method="post" action="/post" enctype="multipart/form-data">
+             <label>Title <input name="title" value="Holiday photos"></label>
+             <label>Comment <textarea name="comment">Ünïcödé is welcome ✓</textarea></label>
+             <div class="drop" id="drop"><label>Files <input type="file" name="files" multiple id="files"></label><p>or drop them here</p></div>
+             <div class="actions">
+              <button id="send">Upload</button>
+              <button type="button" class="secondary" id="sample">Add a sample file named “résumé 履歴書.txt”</button>
+             </div>
+             <progress id="progress" max="1" value="0" hidden></progress>
+             <p class="status" id="status" role="status"></p>
+            </form>
+            <section class="card" id="results" hidden>
+             <h2>What the server read</h2>
+             <table><thead><tr><th>Part</th><th>File</th><th>Size</th><th>SHA-256</th></tr></thead><tbody id="parts"></tbody></table>
+            </section>
+            """,
+        script: """
+            const form = document.getElementById("upload");
             const input = document.getElementById("files");
-            const transfer = new DataTransfer();
-            for (const file of input.files) transfer.items.add(file);
-            transfer.items.add(new File(["Bonjour, 世界\n"], "résumé 履歴書.txt", {type: "text/plain"}));
-            input.files = transfer.files;
-          };
-          </script>
-          </body>
-        </html>
-        """
+            const drop = document.getElementById("drop");
+            const progress = document.getElementById("progress");
+            const status = document.getElementById("status");
+            const size = (bytes) => bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`;
+            function add(files) {
+              const transfer = new DataTransfer();
+              for (const file of input.files) transfer.items.add(file);
+              for (const file of files) transfer.items.add(file);
+              input.files = transfer.files;
+              status.className = "status";
+              status.textContent = `${input.files.length} file(s) chosen`;
+            }
+            document.getElementById("sample").onclick = () => add([new File(["Bonjour, 世界\\n"], "résumé 履歴書.txt", {type: "text/plain"})]);
+            drop.ondragover = (event) => { event.preventDefault(); drop.classList.add("over"); };
+            drop.ondragleave = () => drop.classList.remove("over");
+            drop.ondrop = (event) => { event.preventDefault(); drop.classList.remove("over"); add(event.dataTransfer.files); };
+            form.onsubmit = (event) => {
+              event.preventDefault();
+              const request = new XMLHttpRequest();
+              const started = performance.now();
+              request.open("POST", "/upload");
+              request.responseType = "json";
+              progress.hidden = false;
+              progress.value = 0;
+              status.className = "status";
+              request.upload.onprogress = (sent) => {
+                if (!sent.lengthComputable) return;
+                progress.value = sent.loaded / sent.total;
+                status.textContent = `Sent ${size(sent.loaded)} of ${size(sent.total)}`;
+              };
+              request.onload = () => {
+                if (request.status !== 200 || !request.response) {
+                  status.textContent = `The server answered ${request.status}`;
+                  return;
+                }
+                const rows = document.getElementById("parts");
+                rows.replaceChildren();
+                for (const part of request.response.parts) {
+                  const row = rows.insertRow();
+                  for (const [text, mono] of [[part.name, false], [part.filename ?? "—", false], [size(part.size), false], [part.sha256, true]]) {
+                    const cell = row.insertCell();
+                    cell.textContent = text;
+                    if (mono) cell.className = "mono sha256";
+                  }
+                }
+                progress.value = 1;
+                document.getElementById("results").hidden = false;
+                status.className = "status done";
+                status.textContent = `Uploaded ${request.response.parts.length} part(s) in ${((performance.now() - started) / 1000).toFixed(2)} s`;
+              };
+              request.onerror = () => { status.textContent = "The upload failed: the connection closed"; };
+              request.send(new FormData(form));
+            };
+            """
+    )
 
     static let svg = """
         <?xml version="1.0" encoding="UTF-8"?>

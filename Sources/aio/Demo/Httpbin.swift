@@ -20,6 +20,7 @@ enum Httpbin {
         )
         let router = app.router
         router.get("/") { _ in .html(IndexPage.html) }
+        DemoPage.register(router)
         self.registerInspection(router)
         self.registerMethods(router)
         self.registerStatus(router)

@@ -38,36 +38,67 @@ enum WebSocketDemo {
         }
     }
 
-    static let chatPage = """
-        <!doctype html>
-        <html><head><meta charset="utf-8"><title>aio chat</title></head>
-        <body>
-        <h1>aio chat</h1>
-        <p>Room <input id="room" value="lobby"> <button id="join">Join</button></p>
-        <ul id="messages"></ul>
-        <form id="form"><input id="text" autocomplete="off" disabled> <button disabled id="send">Send</button></form>
-        <script>
-        let socket = null;
-        const messages = document.getElementById("messages");
-        function join() {
-          if (socket) socket.close();
-          const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-          const room = encodeURIComponent(document.getElementById("room").value);
-          socket = new WebSocket(`${scheme}//${location.host}/chat/ws/${room}`);
-          socket.onopen = () => { for (const id of ["text", "send"]) document.getElementById(id).disabled = false; document.title = "joined"; };
-          socket.onmessage = (event) => { const item = document.createElement("li"); item.textContent = event.data; messages.appendChild(item); };
-        }
-        document.getElementById("join").onclick = join;
-        document.getElementById("form").onsubmit = (event) => {
-          event.preventDefault();
-          const input = document.getElementById("text");
-          if (socket && input.value) socket.send(input.value);
-          input.value = "";
-        };
-        join();
-        </script>
-        </body></html>
-        """
+    /// `/chat`: join a room, send and read its messages. The page marks the messages it sent
+    /// (they come back from the server in the order sent) and says whether it is connected.
+    static let chatPage = DemoPage.html(
+        title: "Chat",
+        lead: "Everyone in a room gets every message sent to it, over one WebSocket each.",
+        body: """
+            <section class="card">
+             <form class="room" id="rooms"><label>Room <input id="room" value="lobby" autocomplete="off"></label><button>Join</button></form>
+             <p class="status" id="status" role="status">Connecting…</p>
+             <ul class="messages" id="messages" aria-live="polite"></ul>
+             <form id="form" class="composer"><input id="text" autocomplete="off" placeholder="Write a message" aria-label="Message" disabled><button disabled id="send">Send</button></form>
+            </section>
+            """,
+        script: """
+            let socket = null;
+            let pending = [];
+            const messages = document.getElementById("messages");
+            const status = document.getElementById("status");
+            function show(text, kind) {
+              const item = document.createElement("li");
+              item.textContent = text;
+              if (kind) item.className = kind;
+              messages.appendChild(item);
+              messages.scrollTop = messages.scrollHeight;
+            }
+            function connected(yes, room) {
+              for (const id of ["text", "send"]) document.getElementById(id).disabled = !yes;
+              document.documentElement.dataset.state = yes ? "joined" : "closed";
+              status.className = yes ? "status done" : "status";
+              status.textContent = yes ? `In room “${room}”` : "Not connected: join a room";
+            }
+            function join() {
+              if (socket) { socket.onclose = null; socket.close(); }
+              const room = document.getElementById("room").value.trim() || "lobby";
+              const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+              socket = new WebSocket(`${scheme}//${location.host}/chat/ws/${encodeURIComponent(room)}`);
+              pending = [];
+              messages.replaceChildren();
+              status.className = "status";
+              status.textContent = `Joining “${room}”…`;
+              socket.onopen = () => { connected(true, room); show(`You joined ${room}`, "note"); };
+              socket.onclose = () => connected(false, room);
+              socket.onmessage = (event) => {
+                const mine = pending.length > 0 && pending[0] === event.data;
+                if (mine) pending.shift();
+                show(event.data, mine ? "mine" : "");
+              };
+            }
+            document.getElementById("rooms").onsubmit = (event) => { event.preventDefault(); join(); };
+            document.getElementById("form").onsubmit = (event) => {
+              event.preventDefault();
+              const input = document.getElementById("text");
+              if (socket && socket.readyState === WebSocket.OPEN && input.value) {
+                pending.push(input.value);
+                socket.send(input.value);
+              }
+              input.value = "";
+            };
+            join();
+            """
+    )
 }
 
 /// Who is in which chat room.
