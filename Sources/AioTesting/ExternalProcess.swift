@@ -96,14 +96,14 @@ public final class RunningProcess: Sendable {
     }
 
     /// Waits for the program to exit; its status and, unless it is 0, how it ended and the last
-    /// lines it printed, for a test's report.
+    /// 200 lines it printed (enough for a crash's message and backtrace), for a test's report.
     public func waitForExitReport() async -> (status: Int32, report: String) {
         let status = await self.waitForExit()
         guard status != 0 else { return (status, "") }
         var last: [String] = []
         while let line = await self.nextLine() {
             last.append(line)
-            if last.count > 40 { last.removeFirst() }
+            if last.count > 200 { last.removeFirst() }
         }
         return (status, "exit status \(status) (\(self.terminationReason)); last lines:\n" + last.joined(separator: "\n"))
     }

@@ -62,7 +62,7 @@ class DevTools:
         await self.call("Emulation.setDeviceMetricsOverride",
                         {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, session)
         await self.call("Page.navigate", {"url": url}, session)
-        await self.wait_for(session, "document.readyState === 'complete'")
+        await self.wait_for(session, f"location.href === {json.dumps(url)} && document.readyState === 'complete'")
         return session
 
     async def evaluate(self, session, expression):
@@ -77,7 +77,10 @@ class DevTools:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while loop.time() < deadline:
-            value = await self.evaluate(session, expression)
+            try:
+                value = await self.evaluate(session, expression)
+            except RuntimeError:
+                value = None  # the page is between documents (a navigation, a form posting)
             if value:
                 return value
             await asyncio.sleep(0.1)
@@ -194,7 +197,7 @@ async def run(url, chromium, directory):
                 break
         if not endpoint:
             return "Chromium did not start its DevTools endpoint"
-        async with websockets.connect(endpoint, max_size=None) as connection:
+        async with websockets.connect(endpoint, max_size=None, close_timeout=1) as connection:
             tools = DevTools(connection)
             try:
                 await layouts(tools, url, directory)

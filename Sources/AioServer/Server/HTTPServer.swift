@@ -177,6 +177,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         } onGracefulShutdown: {
             self.initiateShutdown()
         }
+        await self.connectionsClosed(listenerLoop: serverChannel.channel.eventLoop)
         self.state.withLockedValue { state in
             if case .stopping(let forceClose, let quiesced) = state {
                 forceClose.cancel()
@@ -208,6 +209,21 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             }
             self.acceptingEnded()
         }
+    }
+
+    /// Returns once every connection's channel has closed and the quiescing helper, which hears
+    /// of each close on the connection's event loop and records it on the listener's, has done
+    /// so: a connection task can end before its channel's close completes, and the event loops
+    /// must not shut down under either step (work sent to a loop that has shut down is lost,
+    /// and fatal in SwiftNIO's strict mode).
+    private func connectionsClosed(listenerLoop: any EventLoop) async {
+        let open = self.connections.withLockedValue { Array($0.values) }
+        for channel in open {
+            try? await channel.closeFuture.get()
+        }
+        // The helper's close callbacks were registered before ours, so what they sent to the
+        // listener's loop is queued ahead of this.
+        try? await listenerLoop.submit {}.get()
     }
 
     /// Sets up an accepted connection (see ``HTTPServerConnection/setUp(_:configuration:logger:observers:responder:executor:)``)
