@@ -3,7 +3,7 @@ import NIOCore
 
 extension Gateway {
     /// What the server knows about a request beyond its head: who sent it and how, as the
-    /// configured trust rules resolve it (``ServerConfiguration/forwarded``, PROXY protocol).
+    /// configured trust rules resolve it (``/AioServer/ServerConfiguration/forwarded``, PROXY protocol).
     public struct RequestContext: Sendable {
         /// The client's address: the peer's, or the one trusted proxies relayed (nil when they
         /// said `unknown`).

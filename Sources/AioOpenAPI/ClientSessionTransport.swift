@@ -4,7 +4,7 @@ import HTTPTypes
 import NIOCore
 import OpenAPIRuntime
 
-/// Generated OpenAPI clients over a ``ClientSession``: its pool, timeouts, middlewares, cookies,
+/// Generated OpenAPI clients over a ``/AioClient/ClientSession``: its pool, timeouts, middlewares, cookies,
 /// TLS and proxies apply to every operation.
 ///
 /// ```swift

@@ -53,7 +53,7 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
 
     /// Reads up to and including the first `separator`.
     ///
-    /// Throws ``AioWire/LineTooLong`` when `limit` bytes are buffered without a complete
+    /// Throws ``/AioWire/LineTooLong`` when `limit` bytes are buffered without a complete
     /// separator, so a peer cannot make the reader buffer without bound.
     @inlinable
     public mutating func readUntil(_ separator: some Collection<UInt8>, limit: Int) async throws -> ByteBuffer {
@@ -143,7 +143,7 @@ public struct ParserBuffer<Source: AsyncSequence> where Source.Element == ByteBu
     }
 
     /// Returns the bytes up to and including the first `separator` without consuming them;
-    /// throws ``AioWire/LineTooLong`` past `limit`, like ``readUntil(_:limit:)``.
+    /// throws ``/AioWire/LineTooLong`` past `limit`, like ``readUntil(_:limit:)``.
     @inlinable
     public mutating func waitUntil(_ separator: some Collection<UInt8>, limit: Int) async throws -> ByteBuffer {
         let length = try await self.fillUntil(Array(separator), limit: limit)

@@ -5,7 +5,7 @@ import NIOCore
 /// aiohttp's `StreamParser`.
 ///
 /// A transport ``feed(_:)``s bytes; the current parser (any SwiftNIO
-/// `NIOSingleStepByteToMessageDecoder`, such as ``AioWire/HTTPRequestParser``) turns them into
+/// `NIOSingleStepByteToMessageDecoder`, such as ``/AioWire/HTTPRequestParser``) turns them into
 /// values for its queue. ``setParser(_:)`` switches parsers: bytes the old parser left unread
 /// (say, the first WebSocket frame right behind an upgrade request) go to the new one.
 /// ``unsetParser()`` gives the current parser end of input and ends its queue.

@@ -37,7 +37,9 @@ public struct TestCertificates: Sendable {
 
     /// An `openssl` step failed.
     public struct CertificateError: Error, CustomStringConvertible {
+        /// The `openssl` command that failed.
         public let command: String
+        /// What it wrote to standard error.
         public let error: String
         public var description: String { "\(self.command): \(self.error)" }
     }

@@ -4,7 +4,7 @@ import AioWire
 import HTTPTypes
 import NIOCore
 
-/// How ``AioWeb/Application/test(_:_:)`` reaches the application.
+/// How ``/AioTesting/AioWeb/Application/test(_:_:)`` reaches the application.
 public enum TestMode: Sendable {
     /// In process, without sockets: the request goes straight to the router and middlewares.
     case router

@@ -40,7 +40,9 @@ public final class WebSocket: Sendable {
         var framesReceived = 0
     }
 
+    /// Which side of the connection this is: a client masks what it sends, a server does not.
     public let role: Role
+    /// The limits, timeouts and heartbeat it runs with.
     public let configuration: WebSocketConfiguration
     /// The permessage-deflate parameters agreed in the handshake; nil without compression.
     public let deflate: PerMessageDeflate?
@@ -229,7 +231,7 @@ public final class WebSocket: Sendable {
     /// Feeds the next bytes from the transport; its end without a close frame is an abnormal
     /// closure.
     ///
-    /// - Throws: ``AioStreams/TimeoutError`` after ``WebSocketConfiguration/receiveTimeout``
+    /// - Throws: ``/AioStreams/TimeoutError`` after ``WebSocketConfiguration/receiveTimeout``
     ///   without bytes; the connection is then dropped (1006), as aiohttp does.
     private func readMore() async throws {
         let bytes: ByteBuffer?

@@ -12,7 +12,7 @@ public struct WebSocketConfiguration: Sendable {
     /// `heartbeat`. Frames are only seen while a task is receiving. Nil: no heartbeat.
     public var heartbeat: Duration?
     /// How long ``WebSocket/receive()`` waits for bytes from the peer before it throws
-    /// ``AioStreams/TimeoutError`` and drops the connection (1006), as aiohttp's
+    /// ``/AioStreams/TimeoutError`` and drops the connection (1006), as aiohttp's
     /// `receive_timeout`. Nil: no limit.
     public var receiveTimeout: Duration?
 

@@ -30,6 +30,7 @@ public struct WebSocketStateMachine: Sendable {
         case fail(reply: WSFrame?, error: WebSocketError)
     }
 
+    /// Where the connection is in its life: open, closing, or closed.
     public private(set) var state = State.open
     private var assembler: WSMessageAssembler
 

@@ -81,7 +81,7 @@ extension HTTPProxyError: ClientResponseError {
     public var name: String { "HttpProxyError" }
 }
 
-/// aiohttp's name for ``HTTPProxyError``.
+/// aiohttp's name for ``/AioWire/HTTPProxyError``.
 public typealias HttpProxyError = HTTPProxyError
 
 /// The server's answer is not valid HTTP/1.1: a bad status line, a malformed field, framing

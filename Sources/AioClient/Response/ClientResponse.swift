@@ -11,7 +11,7 @@ import NIOCore
 import Synchronization
 
 /// A response, as aiohttp's `ClientResponse`: the head at once, the body read when asked for
-/// (whole with ``read()``, ``text()`` and ``json(as:decoder:)``, or piece by piece from
+/// (whole with ``read()``, ``text()`` and ``json(as:contentType:decoder:)``, or piece by piece from
 /// ``content``). A body is never silently short: a connection closed early, a bad chunk or a
 /// compressed stream that ends early is a ``ClientPayloadError``.
 ///
@@ -91,7 +91,7 @@ public final class ClientResponse: Sendable {
     }
 
     /// `Content-Disposition` read as RFC 6266 says (the file name a download suggests in
-    /// ``ContentDisposition/filename``); nil when absent or malformed.
+    /// ``/AioMultipart/ContentDisposition/filename``); nil when absent or malformed.
     public var contentDisposition: ContentDisposition? {
         self.headers[.contentDisposition].flatMap { parseContentDisposition($0) }
     }
@@ -187,8 +187,11 @@ public final class ClientResponse: Sendable {
 
     /// The body decoded from JSON as `type`.
     ///
-    /// - Parameter contentType: the media type required: `application/json` (the default)
-    ///   accepts any JSON type, as aiohttp; nil accepts any type.
+    /// - Parameters:
+    ///   - type: the type to decode.
+    ///   - contentType: the media type required: `application/json` (the default)
+    ///     accepts any JSON type, as aiohttp; nil accepts any type.
+    ///   - decoder: the decoder, for its strategies.
     /// - Throws: ``ContentTypeError`` for another media type, `DecodingError`, and as
     ///   ``read()``.
     public func json<Value: Decodable>(as type: Value.Type, contentType: String? = "application/json", decoder: JSONDecoder = JSONDecoder()) async throws -> Value {

@@ -19,8 +19,11 @@ extension ClientSession {
     ///   - protocols: subprotocols offered, in order of preference.
     ///   - headers: this handshake's fields, over the session's.
     ///   - compress: whether permessage-deflate is offered.
+    ///   - configuration: the WebSocket's limits, timeouts and heartbeat.
     ///   - proxy: this connection's proxy instead of the session's (a tunnel for `wss://`).
+    ///   - proxyAuth: Basic credentials for `proxy`.
     ///   - timeout: the connect timeouts, and `total` for the server's answer to the handshake.
+    ///   - body: what to do with the open WebSocket; its result is returned.
     /// - Throws: ``InvalidURL``, a ``ClientConnectionError``, a ``ClientTimeoutError``,
     ///   ``WSServerHandshakeError`` when the server refuses or botches the handshake, and what
     ///   `body` throws.

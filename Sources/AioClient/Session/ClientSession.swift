@@ -118,6 +118,8 @@ public final class ClientSession: Sendable {
     /// (after following redirects unless told not to).
     ///
     /// - Parameters:
+    ///   - method: the request's method.
+    ///   - url: an absolute URL, or a reference relative to the session's base URL.
     ///   - params: query parameters added to the URL's own, form-encoded.
     ///   - headers: this request's fields, over the session's.
     ///   - body: what to send.

@@ -22,10 +22,14 @@ public enum WebSocketClient {
     /// `body` with it, and closes it (1000) when `body` returns.
     ///
     /// - Parameters:
+    ///   - url: the WebSocket's URL.
     ///   - protocols: subprotocols offered, in order of preference.
     ///   - headers: extra header fields for the handshake request (`Origin`, authorization…).
     ///   - compress: whether permessage-deflate is offered.
+    ///   - configuration: the WebSocket's limits, timeouts and heartbeat.
     ///   - tls: the TLS configuration for `wss://`; the system's trust roots by default.
+    ///   - eventLoopGroup: where the connection runs.
+    ///   - body: what to do with the open WebSocket; its result is returned.
     /// - Throws: ``InvalidURL`` for a URL that is not a WebSocket one, a
     ///   ``ClientConnectionError``, ``WSServerHandshakeError`` when the server refuses or botches
     ///   the handshake, and what `body` throws.

@@ -63,6 +63,7 @@ public struct BadContentDispositionParam: ContentDispositionWarning, Hashable {
 /// as ISO-8859-1 otherwise.
 ///
 /// - Parameters:
+///   - value: the field's value, as received.
 ///   - diagnostics: called with every warning.
 ///   - logger: given, each warning is also logged at `warning` level.
 public func parseContentDisposition(

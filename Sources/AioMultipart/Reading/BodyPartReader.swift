@@ -76,7 +76,7 @@ public final class BodyPartReader: AsyncSequence {
 
     /// The next raw line, its line feed included; nil once the part has ended.
     ///
-    /// - Throws: ``AioWire/LineTooLong`` for a line longer than the configured `maxLineLength`.
+    /// - Throws: ``/AioWire/LineTooLong`` for a line longer than the configured `maxLineLength`.
     public func readLine() async throws -> ByteBuffer? {
         let limit = self.reader.stream.configuration.maxLineLength
         var line = ByteBuffer()

@@ -18,7 +18,7 @@ struct PartFields {
     private static let contentEncodingName = Array("content-encoding".utf8)
 
     /// The fields of `section`, a header section already checked by
-    /// ``AioWire/FieldSectionReader``: CRLF-ended lines of `name: value`, without folding.
+    /// ``/AioWire/FieldSectionReader``: CRLF-ended lines of `name: value`, without folding.
     init(section: ByteBuffer) {
         section.withUnsafeReadableBytes { bytes in
             var start = 0

@@ -42,6 +42,7 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible {
 
     /// Not a CIDR block.
     public struct Invalid: Error, Sendable, CustomStringConvertible {
+        /// The text given.
         public let text: String
         public var description: String { "'\(self.text)' is not an address or a CIDR block (10.0.0.0/8, fd00::/8)" }
     }

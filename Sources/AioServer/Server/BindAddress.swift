@@ -10,7 +10,7 @@ public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
     let value: Value
 
     /// A host name or address (`"127.0.0.1"`, `"::1"`, `"0.0.0.0"`) and a port; port 0 picks a
-    /// free one, which ``HTTPServer/localAddress`` then reports.
+    /// free one, which ``HTTPServer/localAddress()`` then reports.
     public static func hostname(_ host: String = "127.0.0.1", port: Int = 8080) -> BindAddress {
         BindAddress(value: .hostname(host, port: port))
     }

@@ -77,6 +77,7 @@ public struct ResponseBodyLengthMismatch: Error, Hashable, CustomStringConvertib
 /// A `101 Switching Protocols` answer to a request that did not ask to upgrade (`Upgrade` with
 /// `Connection: upgrade`), or a response other than 101 given to ``ResponseWriter/switchProtocols(_:)``.
 public struct UpgradeNotRequested: Error, Hashable, CustomStringConvertible {
+    /// The error.
     public init() {}
 
     public var description: String { "Switching protocols needs a request asking to upgrade and a 101 response" }
@@ -89,6 +90,7 @@ public struct InterimStatusAsResponse: Error, Hashable, CustomStringConvertible 
     /// The status code given.
     public let code: Int
 
+    /// The error for an interim `code` given as a response's status.
     public init(code: Int) {
         self.code = code
     }

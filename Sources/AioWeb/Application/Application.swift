@@ -165,7 +165,7 @@ public final class Application: Sendable {
     }
 
     /// Whether some route answers `path` (percent-encoded) for `method`, once frozen: for
-    /// middlewares that try alternatives, such as ``normalizePath(appendSlash:removeSlash:mergeSlashes:redirect:)``.
+    /// middlewares that try alternatives, such as ``Middlewares/normalizePath(appendSlash:removeSlash:mergeSlashes:)``.
     public func resolves(_ method: HTTPRequest.Method, path: String) -> Bool {
         guard let frozen = self.state.withLockedValue({ $0.frozen }) else { return false }
         return frozen.resolves(method, rawPath: path)

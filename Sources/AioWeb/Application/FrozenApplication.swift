@@ -147,7 +147,7 @@ public struct FrozenApplication: Sendable {
     }
 }
 
-/// Serves a frozen application behind an ``AioServer/HTTPServer``.
+/// Serves a frozen application behind an ``/AioServer/HTTPServer``.
 public struct ApplicationResponder: HTTPResponder {
     let frozen: FrozenApplication
 

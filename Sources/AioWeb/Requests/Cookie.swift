@@ -6,22 +6,33 @@ import AioWire
 public struct Cookie: Sendable, Hashable {
     /// How `SameSite` restricts cross-site sending.
     public enum SameSite: String, Sendable, Hashable {
+        /// Sent only with requests from the cookie's own site.
         case strict = "Strict"
+        /// Also sent when the user follows a link from another site (browsers' default).
         case lax = "Lax"
+        /// Sent with cross-site requests too; browsers require `secure` with it.
         case none = "None"
     }
 
+    /// The cookie's name: a token (RFC 9110's `tchar`s).
     public var name: String
+    /// The cookie's value; one outside RFC 6265's cookie-octets is quoted, as aiohttp writes it.
     public var value: String
     /// Seconds since 1970 after which the cookie expires.
     public var expires: Int?
     /// Seconds the cookie lives; 0 deletes it.
     public var maxAge: Int?
+    /// The host and its subdomains the cookie is sent to; nil for the response's host only.
     public var domain: String?
+    /// The path prefix the cookie is sent under; nil for the request path's directory.
     public var path: String?
+    /// Sent only over HTTPS.
     public var secure: Bool
+    /// Hidden from the page's scripts.
     public var httpOnly: Bool
+    /// How far cross-site requests carry the cookie; nil leaves it to the browser.
     public var sameSite: SameSite?
+    /// Kept per top-level site (CHIPS): a third-party cookie that cannot track across sites.
     public var partitioned: Bool
 
     /// A cookie `name=value` with the given attributes (path `/` by default, as aiohttp).

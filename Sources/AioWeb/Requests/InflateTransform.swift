@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// Decodes a request body's `Content-Encoding` as it is read, as aiohttp's server does (gzip and
-/// deflate, see ``AioStreams/ContentDecoder``), inflating to at most a limit. A stream that is
+/// deflate, see ``/AioStreams/ContentDecoder``), inflating to at most a limit. A stream that is
 /// corrupt, cut short or followed by other bytes is a 400, never a short body; past the limit, a
 /// 413; a coding it does not know, a 415 naming the ones it does.
 final class InflateTransform: BodyTransform, @unchecked Sendable {

@@ -90,12 +90,12 @@ public struct Request: Sendable {
     /// The query parameters, decoded, in order.
     public var query: MultiDict<String> { FormEncoding.decode(self.queryString) }
     /// The host the client asked for: `Host` (or the authority of an absolute-form target), or
-    /// what a trusted proxy received (``ServerConfiguration/forwarded``).
+    /// what a trusted proxy received (``/AioServer/ServerConfiguration/forwarded``).
     public var host: String? { self.server.host }
     /// "http" or "https", as the client asked (through a trusted proxy, as it received it).
     public var scheme: String { self.server.scheme }
     /// The client's IP address: the peer's, or the one trusted proxies relay
-    /// (``ServerConfiguration/forwarded``; nil when they said `unknown`).
+    /// (``/AioServer/ServerConfiguration/forwarded``; nil when they said `unknown`).
     public var remote: String? { self.server.remoteAddress?.ipAddress }
     /// What trusted proxies said about the client, when they did.
     public var forwarded: ForwardedHeaders.Client? { self.server.forwarded }
@@ -145,14 +145,14 @@ public struct Request: Sendable {
 
     /// The fields of a form body, as aiohttp's `post()`: `application/x-www-form-urlencoded`
     /// (read whole) or `multipart/form-data` (text fields in memory, at most
-    /// ``Application/multipart``'s `maxFieldSize` in all; files as ``FileField``s, spooled to
+    /// ``Application/multipart``'s `maxFieldSize` in all; files as ``/AioMultipart/FileField``s, spooled to
     /// temporary files that are removed once the response has been sent, on every path). Every
     /// byte of the form, files included, counts against ``clientMaxSize`` (413 past it), as in
     /// aiohttp: raise it for uploads. Empty for other content types. Read once and kept, so it
     /// can be called again.
     ///
     /// - Throws: 413 past a limit; 503 when uploads in progress fill the application's
-    ///   ``AioMultipart/SpoolBudget`` or the disk's free space.
+    ///   ``/AioMultipart/SpoolBudget`` or the disk's free space.
     public func post() async throws -> MultiDict<FormValue> {
         switch self.contentType {
         case "application/x-www-form-urlencoded":
@@ -170,7 +170,7 @@ public struct Request: Sendable {
     /// A streaming reader of a `multipart/*` body, for handlers that process parts as they
     /// arrive (aiohttp's `multipart()`), with the limits of ``Application/multipart``.
     ///
-    /// - Throws: ``AioMultipart/MultipartError`` (400) when the body is not multipart.
+    /// - Throws: ``/AioMultipart/MultipartError`` (400) when the body is not multipart.
     public func multipart() throws -> MultipartReader {
         try MultipartReader(headers: self.headers, body: self.body, configuration: self.app.multipart)
     }

@@ -117,7 +117,7 @@ public struct Response: Sendable {
     }
 
     /// `value` encoded as JSON (`application/json`), written straight into the body's buffer by
-    /// ``AioStreams/JSONBufferEncoder`` (what `JSONEncoder` with its defaults would write).
+    /// ``/AioStreams/JSONBufferEncoder`` (what `JSONEncoder` with its defaults would write).
     public static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
         var body = ByteBuffer()
         try JSONBufferEncoder().encode(value, into: &body)

@@ -1,6 +1,6 @@
 import HTTPTypes
 
-/// The head of a parsed request: the request as swift-http-types' ``HTTPRequest`` plus what
+/// The head of a parsed request: the request as swift-http-types' `HTTPRequest` plus what
 /// HTTP/1.1 adds (version, framing, persistence, upgrade).
 ///
 /// `request.authority` holds the `Host` field (or the authority of an absolute-form target) and

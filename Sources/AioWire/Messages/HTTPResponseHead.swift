@@ -1,6 +1,6 @@
 import HTTPTypes
 
-/// The head of a parsed response: the response as swift-http-types' ``HTTPResponse`` plus what
+/// The head of a parsed response: the response as swift-http-types' `HTTPResponse` plus what
 /// HTTP/1.1 adds.
 public struct HTTPResponseHead: Sendable, Hashable {
     /// Status, reason phrase and header fields.

@@ -38,12 +38,19 @@ public struct ProxyProtocolHeader: Sendable, Hashable {
 
     /// The registered TLV types (proxy-protocol.txt §2.2).
     public enum TLVType {
+        /// `PP2_TYPE_ALPN`: the protocol the client negotiated with the balancer.
         public static let alpn: UInt8 = 0x01
+        /// `PP2_TYPE_AUTHORITY`: the host name the client asked for (TLS SNI).
         public static let authority: UInt8 = 0x02
+        /// `PP2_TYPE_CRC32C`: a checksum of the whole header, verified when present.
         public static let crc32c: UInt8 = 0x03
+        /// `PP2_TYPE_NOOP`: padding, skipped.
         public static let noop: UInt8 = 0x04
+        /// `PP2_TYPE_UNIQUE_ID`: the balancer's id for the connection, at most 128 bytes.
         public static let uniqueID: UInt8 = 0x05
+        /// `PP2_TYPE_SSL`: the client's TLS connection to the balancer, with sub-types.
         public static let ssl: UInt8 = 0x20
+        /// `PP2_TYPE_NETNS`: the balancer's network namespace.
         public static let netns: UInt8 = 0x30
     }
 
