@@ -1,14 +1,16 @@
 // The client: one `ClientSession` shares its connection pool, cookies and defaults between
-// requests; `withClientSession` closes it when the body returns.
+// requests; `withClientSession` closes it when the body returns. Run it while `NotesAPI` serves.
 import AioHTTP
 
-struct Echo: Decodable {
-    var url: String
+struct Note: Codable {
+    var id: Int?
+    var text: String
 }
 
 try await withClientSession(baseURL: "http://127.0.0.1:8080") { session in
-    let page = try await session.get("/get", params: [("q", "swift")])
-    print(page.status, try await page.json(as: Echo.self).url)
-    let created = try await session.post("/post", body: try .json(["text": "hello"]))
-    print(created.status)
+    let created = try await session.post("/notes", body: try .json(Note(text: "buy milk")))
+    let note = try await created.json(as: Note.self)
+    print(created.status, note.id ?? 0)
+    let read = try await session.request(.get, "/notes/\(note.id ?? 0)", raiseForStatus: .always)
+    print(try await read.json(as: Note.self).text)
 }

@@ -157,10 +157,24 @@ struct WebSocketClientInteropTests {
         for (name, result) in results {
             let behavior = result["behavior"] as? String ?? "?"
             counts[behavior, default: 0] += 1
-            if behavior != "OK" && behavior != "INFORMATIONAL" { bad.append("\(name): \(behavior)") }
+            if behavior != "OK" && behavior != "INFORMATIONAL" {
+                bad.append("\(name): \(behavior) \(Self.explanation(result, in: report))")
+            }
         }
         print("autobahn client \(autobahnGroups.description): \(results.count) cases \(counts.sorted { $0.key < $1.key })")
         #expect(bad.isEmpty, "\(bad.sorted())")
+    }
+}
+
+extension WebSocketClientInteropTests {
+    /// Why the testsuite judged a case as it did, from the case's own report file, for a
+    /// failure's message.
+    static func explanation(_ result: [String: Any], in report: URL) -> String {
+        guard let file = result["reportfile"] as? String,
+            let data = try? Data(contentsOf: report.appendingPathComponent(file)),
+            let details = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return "(no report file)" }
+        return "(\(details["result"] ?? "?"); close: \(details["resultClose"] ?? "?"))"
     }
 }
 

@@ -70,13 +70,19 @@ struct OTelExportTests {
         let services = ServiceGroup(services: [backend.service], logger: Logger(label: "otel"))
         let sent = try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await services.run() }
-            let sent = try await withTestServerURL(app) { base in
-                try await withClientSession(baseURL: base) { (session: ClientSession) async throws -> Void in
-                    _ = try await session.get("/notes/7", headers: [HTTPField.Name("traceparent")!: "00-\(callerTrace)-\(callerSpan)-01"]).read()
+            let sent: String
+            do {
+                sent = try await withTestServerURL(app) { base in
+                    try await withClientSession(baseURL: base) { (session: ClientSession) async throws -> Void in
+                        _ = try await session.get("/notes/7", headers: [HTTPField.Name("traceparent")!: "00-\(callerTrace)-\(callerSpan)-01"]).read()
+                    }
+                    return try await withClientSession(baseURL: base, middlewares: [.tracing(tracer: tracer)]) { (session: ClientSession) async throws -> String in
+                        try await session.get("/notes/8").text()
+                    }
                 }
-                return try await withClientSession(baseURL: base, middlewares: [.tracing(tracer: tracer)]) { (session: ClientSession) async throws -> String in
-                    try await session.get("/notes/8").text()
-                }
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
             }
             // Shutting the exporter down sends what it holds; the collector prints before it answers.
             await services.triggerGracefulShutdown()

@@ -20,6 +20,7 @@ from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 
 def value(any_value):
+    """A scalar as itself; arrays, maps and bytes as their text (printed with default=str)."""
     kind = any_value.WhichOneof("value")
     return getattr(any_value, kind) if kind else None
 
@@ -67,7 +68,7 @@ class Collector(BaseHTTPRequestHandler):
                         "status": span.status.code,
                         "duration_ns": span.end_time_unix_nano - span.start_time_unix_nano,
                         "attributes": attributes(span.attributes),
-                    }, sort_keys=True), flush=True)
+                    }, sort_keys=True, default=str), flush=True)
         answer = ExportTraceServiceResponse().SerializeToString()
         self.send_response(200)
         self.send_header("Content-Type", "application/x-protobuf")

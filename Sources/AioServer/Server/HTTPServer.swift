@@ -33,7 +33,9 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
     private let state = NIOLockedValueBox(State.idle)
-    private let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
+    /// The connections accepted and not closed yet, recorded as the listener accepts them (before
+    /// they are set up), for a forced shutdown and for ``run()`` to wait on.
+    private let connections = NIOLockedValueBox(AcceptedChannels())
     private let observers: ServerObservers
     private let listening = NIOLockedValueBox<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>])>(
         (nil, [])
@@ -120,7 +122,10 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                    try channel.pipeline.syncOperations.addHandlers(
+                        quiescing.makeServerChannelHandler(channel: channel),
+                        AcceptedChannelRecorder { self.record($0) }
+                    )
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -177,7 +182,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         } onGracefulShutdown: {
             self.initiateShutdown()
         }
-        await self.connectionsClosed(listenerLoop: serverChannel.channel.eventLoop)
+        await self.connectionsClosed(listener: serverChannel.channel)
         self.state.withLockedValue { state in
             if case .stopping(let forceClose, let quiesced) = state {
                 forceClose.cancel()
@@ -211,25 +216,42 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         }
     }
 
-    /// Returns once every connection's channel has closed and the quiescing helper, which hears
-    /// of each close on the connection's event loop and records it on the listener's, has done
-    /// so: a connection task can end before its channel's close completes, and the event loops
-    /// must not shut down under either step (work sent to a loop that has shut down is lost,
-    /// and fatal in SwiftNIO's strict mode).
-    private func connectionsClosed(listenerLoop: any EventLoop) async {
-        let open = self.connections.withLockedValue { Array($0.values) }
+    /// Returns once the listener and every channel it accepted have closed, and the quiescing
+    /// helper, which hears of each close on the channel's event loop and records it on the
+    /// listener's, has done so. Channels end without a connection task (accepted as the
+    /// listener closed, or set up after the accept loop ended), and the event loops must not
+    /// shut down under their close (work sent to a loop that has shut down is lost, and fatal
+    /// in SwiftNIO's strict mode). The grace period, or a forced close, bounds the wait.
+    private func connectionsClosed(listener: any Channel) async {
+        try? await listener.closeFuture.get()
+        let open = self.connections.withLockedValue { Array($0.open.values) }
         for channel in open {
             try? await channel.closeFuture.get()
         }
-        // The helper's close callbacks were registered before ours, so what they sent to the
-        // listener's loop is queued ahead of this.
-        try? await listenerLoop.submit {}.get()
+        // The helper's close callbacks were registered before ours (its handler comes first in
+        // the listener's pipeline), so what they sent to the listener's loop is queued ahead.
+        try? await listener.eventLoop.submit {}.get()
     }
 
-    /// Sets up an accepted connection (see ``HTTPServerConnection/setUp(_:configuration:logger:observers:responder:executor:)``)
-    /// and keeps track of it until it closes, for a forced shutdown.
+    /// Keeps `channel`, just accepted, until it closes; after a forced close, closes it at once.
+    private func record(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        let forced = self.connections.withLockedValue { accepted in
+            if !accepted.forced { accepted.open[id] = channel }
+            return accepted.forced
+        }
+        guard !forced else {
+            channel.close(promise: nil)
+            return
+        }
+        channel.closeFuture.whenComplete { _ in
+            self.connections.withLockedValue { _ = $0.open.removeValue(forKey: id) }
+        }
+    }
+
+    /// Sets up an accepted connection (see ``HTTPServerConnection/setUp(_:configuration:logger:observers:responder:executor:)``).
     private func setUp(_ channel: any Channel, executor: EventLoopTaskExecutor) throws -> HTTPServerConnection {
-        let connection = try HTTPServerConnection.setUp(
+        try HTTPServerConnection.setUp(
             channel,
             configuration: self.configuration,
             logger: self.logger,
@@ -237,12 +259,6 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             responder: self.responder,
             executor: executor
         )
-        let id = ObjectIdentifier(channel)
-        self.connections.withLockedValue { $0[id] = channel }
-        channel.closeFuture.whenComplete { _ in
-            self.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
-        }
-        return connection
     }
 
     /// Stops accepting and tells every connection to close once it has answered; returns
@@ -285,7 +301,10 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
     /// Ends serving now: every connection is closed, then handlers still running are cancelled
     /// (in that order, so that what they write after is not sent).
     private func forceClose() {
-        let channels = self.connections.withLockedValue { Array($0.values) }
+        let channels = self.connections.withLockedValue { accepted in
+            accepted.forced = true
+            return Array(accepted.open.values)
+        }
         if !channels.isEmpty {
             self.logger.info("grace period over: closing connections", metadata: ["count": "\(channels.count)"])
         }

@@ -1,5 +1,6 @@
 import AioServer
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 extension Application {
@@ -43,16 +44,21 @@ public struct ApplicationService: Service {
     public func run() async throws {
         try await self.application.startup()
         let application = self.application
+        // The shutdown signals start with the graceful shutdown, while connections finish; the
+        // cleanup signals wait for them to have run, as in aiohttp.
+        let shutdown = NIOLockedValueBox<Task<Void, Never>?>(nil)
         do {
             try await withGracefulShutdownHandler {
                 try await self.server.run()
             } onGracefulShutdown: {
-                Task { try? await application.shutdown() }
+                shutdown.withLockedValue { $0 = Task { try? await application.shutdown() } }
             }
         } catch {
+            await shutdown.withLockedValue { $0 }?.value
             try? await application.cleanup()
             throw error
         }
+        await shutdown.withLockedValue { $0 }?.value
         try await application.cleanup()
     }
 }

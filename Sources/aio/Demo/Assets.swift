@@ -156,7 +156,7 @@ enum Assets {
               <button id="send">Upload</button>
               <button type="button" class="secondary" id="sample">Add a sample file named “résumé 履歴書.txt”</button>
              </div>
-             <progress id="progress" max="1" value="0" hidden></progress>
+             <progress id="progress" max="1" value="0" aria-label="Upload progress" hidden></progress>
              <p class="status" id="status" role="status"></p>
             </form>
             <section class="card" id="results" hidden>
@@ -180,11 +180,16 @@ enum Assets {
               status.textContent = `${input.files.length} file(s) chosen`;
             }
             document.getElementById("sample").onclick = () => add([new File(["Bonjour, 世界\\n"], "résumé 履歴書.txt", {type: "text/plain"})]);
-            drop.ondragover = (event) => { event.preventDefault(); drop.classList.add("over"); };
-            drop.ondragleave = () => drop.classList.remove("over");
-            drop.ondrop = (event) => { event.preventDefault(); drop.classList.remove("over"); add(event.dataTransfer.files); };
+            // A file dropped anywhere else must not replace the page.
+            for (const name of ["dragover", "drop"]) window.addEventListener(name, (event) => event.preventDefault());
+            drop.ondragover = () => drop.classList.add("over");
+            drop.ondragleave = (event) => { if (!drop.contains(event.relatedTarget)) drop.classList.remove("over"); };
+            drop.ondrop = (event) => { drop.classList.remove("over"); add(event.dataTransfer.files); };
+            const send = document.getElementById("send");
             form.onsubmit = (event) => {
               event.preventDefault();
+              if (send.disabled) return;
+              send.disabled = true;
               const request = new XMLHttpRequest();
               const started = performance.now();
               request.open("POST", "/upload");
@@ -197,6 +202,7 @@ enum Assets {
                 progress.value = sent.loaded / sent.total;
                 status.textContent = `Sent ${size(sent.loaded)} of ${size(sent.total)}`;
               };
+              request.onloadend = () => { send.disabled = false; };
               request.onload = () => {
                 if (request.status !== 200 || !request.response) {
                   status.textContent = `The server answered ${request.status}`;

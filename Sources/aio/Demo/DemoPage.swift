@@ -16,8 +16,8 @@ enum DemoPage {
         }
     }
 
-    /// A whole page: `title` in the tab and as the heading, `lead` under it, then `body`
-    /// (HTML) and an optional `script`.
+    /// A whole page: `title` in the tab and as the heading, `lead` under it (both text), then
+    /// `body` (HTML) and an optional `script`.
     static func html(title: String, lead: String, body: String, script: String? = nil) -> String {
         let navigation = [("/", "Endpoints"), ("/upload", "Upload"), ("/chat", "Chat"), ("/forms/post", "Form")]
             .map { #"<a href="\#($0.0)">\#($0.1)</a>"# }
@@ -28,14 +28,14 @@ enum DemoPage {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title) · aio serve</title>
+            <title>\(HTML.escape(title)) · aio serve</title>
             <link rel="stylesheet" href="\(stylesheetPath)">
             </head>
             <body>
             <header class="bar"><a class="brand" href="/">aio serve</a><nav>\(navigation)</nav></header>
             <main>
-            <h1>\(title)</h1>
-            <p class="lead">\(lead)</p>
+            <h1>\(HTML.escape(title))</h1>
+            <p class="lead">\(HTML.escape(lead))</p>
             \(body)
             </main>
             <footer>swift-aiohttp: httpbin's API, uploads and WebSockets on one Swift server.</footer>
@@ -45,23 +45,24 @@ enum DemoPage {
             """
     }
 
-    /// One small stylesheet for every page: system fonts, Swift's orange as the accent, cards
+    /// One small stylesheet for every page: system fonts, Swift's orange (a darker shade where
+    /// text must keep WCAG's 4.5:1 contrast), cards
     /// in a grid that becomes one column on a phone, and a dark scheme when the system asks.
     static let stylesheet = """
         :root {
-          --accent: #f05138; --accent-ink: #fff; --ink: #1d1d1f; --muted: #6e6e73;
+          --brand: #f05138; --accent: #c7361f; --accent-ink: #fff; --link: #c7361f; --ink: #1d1d1f; --muted: #6e6e73;
           --paper: #f5f5f7; --card: #fff; --line: #d2d2d7; --code: #f0f0f3; --good: #1a7f37;
           color-scheme: light dark;
         }
         @media (prefers-color-scheme: dark) {
-          :root { --ink: #f5f5f7; --muted: #a1a1a6; --paper: #111113; --card: #1c1c1f; --line: #38383d; --code: #2a2a2e; --good: #3fb950; }
+          :root { --link: #ff7a5c; --ink: #f5f5f7; --muted: #a1a1a6; --paper: #111113; --card: #1c1c1f; --line: #38383d; --code: #2a2a2e; --good: #3fb950; }
         }
         * { box-sizing: border-box; }
         body {
           margin: 0; background: var(--paper); color: var(--ink); line-height: 1.5;
           font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
         }
-        a { color: var(--accent); text-decoration: none; }
+        a { color: var(--link); text-decoration: none; }
         a:hover { text-decoration: underline; }
         code, .mono { font-family: ui-monospace, "SF Mono", Menlo, "DejaVu Sans Mono", monospace; font-size: .88em; }
         .bar {
@@ -69,7 +70,7 @@ enum DemoPage {
           padding: .75rem max(1rem, calc((100% - 62rem) / 2)); background: var(--card); border-bottom: 1px solid var(--line);
         }
         .brand { font-weight: 700; color: var(--ink); }
-        .brand::before { content: ""; display: inline-block; width: .75rem; height: .75rem; margin-right: .5rem; border-radius: 3px; background: var(--accent); }
+        .brand::before { content: ""; display: inline-block; width: .75rem; height: .75rem; margin-right: .5rem; border-radius: 3px; background: var(--brand); }
         nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
         nav a { color: var(--muted); }
         main { max-width: 64rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
@@ -104,11 +105,11 @@ enum DemoPage {
           padding: .55rem 1.1rem; border: 1px solid var(--accent); border-radius: 8px; cursor: pointer;
           background: var(--accent); color: var(--accent-ink); font: inherit; font-weight: 600;
         }
-        button.secondary { background: transparent; color: var(--accent); }
+        button.secondary { background: transparent; color: var(--link); border-color: var(--link); }
         button:disabled { opacity: .5; cursor: default; }
         .drop { padding: 1.25rem; border: 2px dashed var(--line); border-radius: 10px; text-align: center; color: var(--muted); }
-        .drop.over { border-color: var(--accent); color: var(--ink); }
-        progress { width: 100%; height: .6rem; accent-color: var(--accent); }
+        .drop.over { border-color: var(--brand); color: var(--ink); }
+        progress { width: 100%; height: .6rem; accent-color: var(--brand); }
         .status { color: var(--muted); font-size: .92rem; min-height: 1.4em; }
         .status.done { color: var(--good); }
         table { width: 100%; border-collapse: collapse; font-size: .92rem; }
