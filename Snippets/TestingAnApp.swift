@@ -19,7 +19,7 @@ try await makeApp().test(.router) { client in
     let response = try await client.execute(.post, "/echo", body: ByteBuffer(string: "hello"))
     precondition(response.status == .ok && response.text == "hello")
 }
-// Through a server on a free port of 127.0.0.1: framing, limits and keep-alive as a peer sees them.
+// Through a server on a free port of 127.0.0.1: framing and limits as a peer sees them.
 try await makeApp().test(.live) { client in
     let tooLarge = try await client.execute(.post, "/echo", body: ByteBuffer(string: String(repeating: "x", count: 17)))
     precondition(tooLarge.status == .contentTooLarge)
