@@ -21,6 +21,13 @@ public struct TestClient: Sendable {
 
     let target: Target
 
+    /// The live server's port on 127.0.0.1, for a client of your own (a `ClientSession`, a
+    /// WebSocket, a peer process); nil in ``TestMode/router`` mode, where there is no socket.
+    public var port: Int? {
+        guard case .live(let server) = self.target else { return nil }
+        return server.port
+    }
+
     /// Sends a request and returns the whole response.
     public func execute(
         _ method: HTTPRequest.Method,
