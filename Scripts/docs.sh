@@ -16,7 +16,7 @@ output=.build/docs
 # Dependency order: a module's archive is built after those it links to.
 modules=(AioWire AioStreams AioMultipart AioWebSocket AioClient AioServer AioWeb AioGateway AioOpenAPI AioTesting AioHTTP)
 # The snippets that check what they show, run as part of the build.
-checked_snippets=(HelloTests RoutingAndMiddlewares WebSocketEcho TestingAnApp)
+checked_snippets=(HelloTests RoutingAndMiddlewares WebSocketEcho TestingAnApp RequestsAndResponses FormsAndMultipart Performance FromHummingbird)
 rm -rf "$work" "$output"
 mkdir -p "$work/archives" "$output"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real peers the interop tests drive: Debian packages (curl, openssl, python3,
-# chromium, tinyproxy, nginx and its stream module, haproxy, prometheus's promtool), a virtualenv in .venv with the Python clients and servers, and Autobahn's wstest.
+# chromium and a CJK font for its screenshots, tinyproxy, nginx and its stream module, haproxy, prometheus's promtool), a virtualenv in .venv with the Python clients and servers, and Autobahn's wstest.
 # Idempotent; quick when up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,8 @@ missing=()
 for tool in curl openssl python3 chromium tinyproxy nginx haproxy; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
 command -v promtool >/dev/null || missing+=(prometheus)
+# The demo pages show Japanese file names: without a CJK font Chromium draws boxes (1.6 MB).
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" curl >/dev/null

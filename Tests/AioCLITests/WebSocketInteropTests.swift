@@ -174,7 +174,8 @@ extension WebSocketClientInteropTests {
             let data = try? Data(contentsOf: report.appendingPathComponent(file)),
             let details = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return "(no report file)" }
-        return "(\(details["result"] ?? "?"); close: \(details["resultClose"] ?? "?"))"
+        // The duration shows a case the testsuite cut off at its own deadline (about 1 s for most).
+        return "(\(details["result"] ?? "?"); close: \(details["resultClose"] ?? "?"); \(details["duration"] ?? "?") ms)"
     }
 }
 
