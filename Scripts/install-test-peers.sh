@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the real peers the interop tests drive: Debian packages (curl, openssl, python3,
+# Installs the real peers the interop tests drive: Debian packages (curl, openssl, python3, ss,
 # chromium and a CJK font for its screenshots, tinyproxy, nginx and its stream module, haproxy, prometheus's promtool), a virtualenv in .venv with the Python clients and servers, and Autobahn's wstest.
 # Idempotent; quick when up to date.
 set -euo pipefail
@@ -9,6 +9,7 @@ missing=()
 for tool in curl openssl python3 chromium tinyproxy nginx haproxy; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v ss >/dev/null || missing+=(iproute2)
 # The demo pages show Japanese file names: without a CJK font Chromium draws boxes (1.6 MB).
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)

@@ -1,6 +1,7 @@
 import AioWire
 
-/// Limits for reading a multipart body, each answered with 413 when exceeded.
+/// Limits for reading a multipart body: past a size or count limit, 413; a line past
+/// `maxLineLength`, 400; uploads that would overfill `spoolBudget`, 503 (they may fit later).
 ///
 /// A peer controls every byte of a multipart body; these bound what one body can make the
 /// reader hold in memory or produce.
@@ -11,8 +12,8 @@ public struct MultipartConfiguration: Sendable {
     /// the number of fields (32).
     public var partHeaders: HTTPParserConfiguration
     /// The most bytes a part read whole (`read`, `text`, `json`, `form`) may hold, and the most
-    /// bytes of non-file fields `post()` keeps in memory (1 MiB by default, aiohttp's
-    /// `client_max_size`).
+    /// bytes of non-file fields `post()` keeps in memory (1 MiB by default, as aiohttp's bound on
+    /// a form's fields; the whole body's bound is the application's `clientMaxSize`).
     public var maxFieldSize: Int
     /// The most bytes a part's `Content-Encoding` may inflate to (64 MiB by default): no zip bombs.
     public var maxDecompressedSize: Int

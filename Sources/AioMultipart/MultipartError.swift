@@ -2,7 +2,8 @@ import AioWire
 import HTTPTypes
 
 /// A malformed multipart body or one past a configured limit: 400 for the first, 413 for the
-/// second, answered by the server like any other ``/AioWire/HTTPProcessingError``.
+/// second (503 when uploads in progress fill the ``SpoolBudget``), answered by the server like
+/// any other ``/AioWire/HTTPProcessingError``.
 public struct MultipartError: HTTPProcessingError, Hashable {
     public let status: HTTPResponse.Status
     public let message: String

@@ -40,6 +40,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event loops (threads); defaults to one per core.")
     var threads: Int?
 
+    @Option(help: "The length of the queue of connections waiting to be accepted (default 256); with systemd's socket, set it to the unit's Backlog=.")
+    var backlog: Int?
+
     @Option(help: "Seconds a client may take to send a request head (default 30).")
     var headTimeout: Double?
 
@@ -96,6 +99,7 @@ struct Serve: AsyncParsableCommand {
         }
         if self.accessLog { configuration.accessLog = .withTiming }
         if let threads = self.threads { configuration.eventLoopCount = threads }
+        if let backlog = self.backlog { configuration.backlog = backlog }
         if let seconds = self.headTimeout { configuration.headReadTimeout = .milliseconds(Int(seconds * 1000)) }
         if let seconds = self.idleTimeout { configuration.idleTimeout = .milliseconds(Int(seconds * 1000)) }
         if self.proxyProtocol {

@@ -185,6 +185,18 @@ struct ClientInteropTests {
 
     // MARK: nginx
 
+    /// The lines of nginx's access log once it has `count` of them, or what it has after 5 s:
+    /// nginx writes a request's line after the response has gone out, so the client can have
+    /// read the whole body before the line is there.
+    static func lines(of log: URL, atLeast count: Int) async throws -> [Substring] {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            let lines = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n") ?? []
+            if lines.count >= count || ContinuousClock.now >= deadline { return lines }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// nginx (Debian) with one worker, over HTTP and HTTPS with the test's CA, serving files the
     /// test writes; its access log names each request's connection.
     @Test(.timeLimit(.minutes(2)))
@@ -232,7 +244,7 @@ struct ClientInteropTests {
         try await withClientSession(baseURL: "http://127.0.0.1:\(plainPort)") { (session: ClientSession) async throws -> Void in
             // Keep-alive: ten requests, one connection in nginx's log.
             for _ in 0..<10 { _ = try await session.get("/text.txt").read() }
-            let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+            let lines = try await Self.lines(of: log, atLeast: 10)
             #expect(lines.count == 10)
             #expect(Set(lines.map { $0.split(separator: " ")[0] }).count == 1, "\(lines)")
             // gzip decoded.

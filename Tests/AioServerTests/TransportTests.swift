@@ -90,6 +90,28 @@ struct TransportTests {
         try await running.value
     }
 
+    /// The configured backlog holds for a socket handed over (systemd's, or a restart's) as for
+    /// one the server binds: SwiftNIO listens again with 128 when it takes a bound socket over.
+    /// `ss` shows a listening socket's queue length in its Send-Q column.
+    @Test func backlogOfBoundAndHandedOverSockets() async throws {
+        func queueLength(port: Int) async throws -> Int? {
+            let result = try await ExternalProcess.run(["ss", "-ltnH", "sport = :\(port)"])
+            // State, Recv-Q, Send-Q, local and peer addresses.
+            return result.output.split(whereSeparator: \.isWhitespace).dropFirst(2).first.flatMap { Int($0) }
+        }
+        let handedOver = try ListeningSocket.bind(.hostname("127.0.0.1", port: 0), backlog: 16)
+        for address in [BindAddress.hostname("127.0.0.1", port: 0), .socket(handedOver)] {
+            var configuration = ServerConfiguration(address: address)
+            configuration.backlog = 700
+            let server = HTTPServer(responder: TestResponder(), configuration: configuration)
+            let running = Task { try await server.run() }
+            let port = try await server.localAddress().port!
+            #expect(try await queueLength(port: port) == 700, "\(address)")
+            await server.shutdown()
+            try await running.value
+        }
+    }
+
     @Test func tlsWithCurlAndPlainTextRefused() async throws {
         let certificates = try await TestCertificates.make()
         defer { certificates.remove() }

@@ -100,6 +100,16 @@ struct StaticFileTests {
             #expect(unsatisfiable.status.code == 416)
             #expect(unsatisfiable.headerFields[.contentRange] == "bytes */19")
             #expect(try await client.execute(.get, "/static/hello.txt", headers: [.range: "lines=1-2"]).status == .ok)
+            // The unit's name in any case (RFC 9110 §14.1); digits of other scripts are not
+            // HTTP's; ranges overlapping past the file's size are ignored, as nginx does, so that
+            // a small request cannot make the server send the file many times over.
+            #expect(try await client.execute(.get, "/static/hello.txt", headers: [.range: "Bytes=0-4"]).text == "Hello")
+            let otherDigits = try await client.execute(.get, "/static/hello.txt", headers: [.range: "bytes=\u{663}-5"])
+            #expect(otherDigits.status == .ok && otherDigits.text == "Hello, static world")
+            let repeated = try await client.execute(.get, "/static/hello.txt", headers: [.range: "bytes=0-18,0-18"])
+            #expect(repeated.status == .ok && repeated.text == "Hello, static world")
+            let overlapping = try await client.execute(.get, "/static/hello.txt", headers: [.range: "bytes=0-4,2-6"])
+            #expect(overlapping.status == .partialContent)
 
             #expect(try await client.execute(.get, "/static/hello.txt", headers: [.ifNoneMatch: etag]).status == .notModified)
             #expect(try await client.execute(.get, "/static/hello.txt", headers: [.ifNoneMatch: "W/\(etag)"]).status == .notModified)

@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// Each connection's requests are parsed by AioWire on the connection's event loop and answered
 /// in order by the `responder`, on that same event loop. On graceful shutdown (SIGTERM or SIGINT
 /// through a `ServiceGroup`, or ``shutdown()``) it stops accepting, closes idle keep-alive
-/// connections at once, lets requests in flight finish within the grace period, then returns.
+/// connections after ``ServerConfiguration/drainIdleTimeout`` (1 s) without a request, lets
+/// requests in flight finish within the grace period, then returns.
 ///
 /// ```swift
 /// let server = HTTPServer(responder: myResponder, configuration: .init(address: .hostname(port: 8080)))
@@ -148,6 +149,12 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
             )
         case .socket(let socket):
             serverChannel = try await bootstrap.bind(NIOBSDSocket.Handle(socket.descriptor), childChannelInitializer: initializer)
+            do {
+                try socket.setBacklog(self.configuration.backlog)
+            } catch {
+                try? await serverChannel.channel.close()
+                throw error
+            }
         }
         let startedStopping = self.state.withLockedValue { state -> Bool in
             if case .idle = state {

@@ -65,6 +65,15 @@ public struct ListeningSocket: Sendable, Hashable {
         return ListeningSocket(descriptor: descriptor)
     }
 
+    /// Sets the length of the queue of connections waiting to be accepted, by listening again.
+    /// SwiftNIO listens again with its own default (128) when it takes a bound socket over, so
+    /// the server calls this afterwards.
+    func setBacklog(_ backlog: Int) throws {
+        guard listen(self.descriptor, Int32(clamping: backlog)) == 0 else {
+            throw ListeningSocketError(operation: "listen", address: .socket(self), code: errno)
+        }
+    }
+
     private static func enable(_ option: Int32, on descriptor: Int32, address: BindAddress) throws {
         var one: Int32 = 1
         guard setsockopt(descriptor, SOL_SOCKET, option, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {

@@ -43,7 +43,9 @@ public struct ServerConfiguration: Sendable {
     /// request) rather than on Swift's shared thread pool. Handlers that block the thread for
     /// long stall their loop's other connections either way; with this off they stall the pool.
     public var runsHandlersOnEventLoop: Bool
-    /// The listen backlog.
+    /// The length of the queue of connections waiting to be accepted (256; the kernel caps it at
+    /// `net.core.somaxconn`). It applies to a socket handed over (``BindAddress/socket(_:)``)
+    /// too: for one from systemd, set it to the unit's `Backlog=`.
     public var backlog: Int
     /// TLS, when set.
     public var tls: ServerTLS?

@@ -151,8 +151,8 @@ public struct Request: Sendable {
     /// aiohttp: raise it for uploads. Empty for other content types. Read once and kept, so it
     /// can be called again.
     ///
-    /// - Throws: 413 past a limit; 503 when uploads in progress fill the application's
-    ///   ``/AioMultipart/SpoolBudget`` or the disk's free space.
+    /// - Throws: 400 for a malformed body; 413 past a limit; 503 when uploads in progress fill
+    ///   the application's ``/AioMultipart/SpoolBudget`` or the disk's free space.
     public func post() async throws -> MultiDict<FormValue> {
         switch self.contentType {
         case "application/x-www-form-urlencoded":

@@ -11,8 +11,11 @@ enum ByteRanges: Equatable {
     /// More ranges than this are ignored, as a defence against abuse.
     static let maximumCount = 100
 
+    /// The ranges of `header` (the unit's name in any case, as RFC 9110 §14.1 has it). Ranges
+    /// that overlap so much that together they are longer than the representation are ignored,
+    /// as nginx does: one small request must not make the server send the file many times over.
     static func parse(_ header: String, size: Int) -> ByteRanges {
-        guard header.hasPrefix("bytes=") else { return .none }
+        guard header.utf8.count > 6, header.prefix(6).lowercased() == "bytes=" else { return .none }
         let specs = header.dropFirst(6).split(separator: ",", omittingEmptySubsequences: false)
         guard specs.count <= Self.maximumCount else { return .none }
         var ranges: [ClosedRange<Int>] = []
@@ -21,7 +24,7 @@ enum ByteRanges: Equatable {
             guard parts.count == 2 else { return .none }
             let first = parts[0].isEmpty ? nil : Int(parts[0])
             let last = parts[1].isEmpty ? nil : Int(parts[1])
-            guard parts[0].allSatisfy(\.isNumber), parts[1].allSatisfy(\.isNumber) else { return .none }
+            guard parts[0].allSatisfy(\.isASCIIDigit), parts[1].allSatisfy(\.isASCIIDigit) else { return .none }
             switch (first, last) {
             case (let start?, let end?):
                 guard start <= end else { return .none }
@@ -34,6 +37,13 @@ enum ByteRanges: Equatable {
                 return .none
             }
         }
-        return ranges.isEmpty ? .unsatisfiable : .ranges(ranges)
+        guard !ranges.isEmpty else { return .unsatisfiable }
+        guard ranges.reduce(0, { $0 + $1.count }) <= size else { return .none }
+        return .ranges(ranges)
     }
+}
+
+extension Character {
+    /// `0` to `9`: the digits of HTTP's grammar (`isNumber` takes other scripts' too).
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

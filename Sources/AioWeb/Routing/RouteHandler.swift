@@ -3,9 +3,9 @@ public typealias Handler = @Sendable (Request) async throws -> Response
 
 /// A handler that answers without suspending. A route given one (a closure without `await`
 /// picks the router's overloads for it) is answered right where the server parsed the request,
-/// without a hop to the connection's request loop, when the request has no body and the
-/// application has no middlewares and no receivers of request or response signals; otherwise
-/// it runs as any other handler.
+/// without a hop to the connection's request loop, when the request has no body, every
+/// middleware of the application is synchronous (``Middleware/synchronous(request:response:error:)``)
+/// and no request or response signal has receivers; otherwise it runs as any other handler.
 public typealias SynchronousHandler = @Sendable (Request) throws -> Response
 
 /// A route's handler, with its synchronous form when it has one, and the route's path.
