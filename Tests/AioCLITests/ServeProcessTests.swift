@@ -28,8 +28,10 @@ struct ServeProcess {
     let process: RunningProcess
     let url: String
 
-    static func start(_ extra: [String] = []) async throws -> ServeProcess {
-        let process = try RunningProcess([try aioExecutable, "serve", "--port", "0"] + extra)
+    /// `aio serve` on a free port with `extra` arguments; `launcher` runs it (such as setpriv
+    /// with its options), `executable` replaces the built `aio`.
+    static func start(_ extra: [String] = [], launcher: [String] = [], executable: String? = nil) async throws -> ServeProcess {
+        let process = try RunningProcess(launcher + [try executable ?? aioExecutable, "serve", "--port", "0"] + extra)
         while let line = await process.nextLine() {
             if line.hasPrefix("Listening on ") {
                 return ServeProcess(process: process, url: String(line.dropFirst("Listening on ".count)))
@@ -70,6 +72,45 @@ struct ServeProcessTests {
         try await ServeProcess.check("slowloris.py", serveArguments: ["--head-timeout", "3"]) { _ in
             ["--connections", "500", "--head-timeout", "3"]
         }
+    }
+
+    /// As an unprivileged user, as deployments run it (the systemd sample's `DynamicUser=yes`):
+    /// `aio serve` answers and `aio get` fetches (both once set SO_DEBUG, which only root may,
+    /// for TCP_NODELAY: the server died on its first connection, the client failed to connect),
+    /// and a file the server may not read is a 403, said before anything is sent, not a 200
+    /// head and a cut connection. As root, both run as nobody (util-linux's setpriv), from a
+    /// copy of `aio` where nobody may run it.
+    @Test(.timeLimit(.minutes(1)))
+    func unprivileged() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aio-unprivileged-\(UUID().uuidString)")
+        let files = directory.appendingPathComponent("files")
+        try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: files.path)
+        try "public".write(to: files.appendingPathComponent("public.txt"), atomically: true, encoding: .utf8)
+        let secret = files.appendingPathComponent("secret.txt")
+        try "secret".write(to: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: files.appendingPathComponent("public.txt").path)
+        let asRoot = geteuid() == 0
+        try FileManager.default.setAttributes([.posixPermissions: asRoot ? 0o600 : 0o000], ofItemAtPath: secret.path)
+        var launcher: [String] = []
+        var executable: String?
+        if asRoot {
+            let copy = directory.appendingPathComponent("aio").path
+            try FileManager.default.copyItem(atPath: try aioExecutable, toPath: copy)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
+            (launcher, executable) = (["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], copy)
+        }
+        let server = try await ServeProcess.start(["--static", files.path], launcher: launcher, executable: executable)
+        defer { server.process.send(SIGKILL) }
+        let readable = try await ExternalProcess.run(launcher + [executable ?? aioExecutable, "get", "\(server.url)/static/public.txt"])
+        #expect(readable.status == 0 && readable.output == "public", "\(readable.error)")
+        let forbidden = try await ExternalProcess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "\(server.url)/static/secret.txt"])
+        #expect(forbidden.output == "403", "\(forbidden.error)")
+        server.process.send(SIGTERM)
+        let (status, report) = await server.process.waitForExitReport()
+        #expect(status == 0, "\(report)")
     }
 
     @Test(.timeLimit(.minutes(5)))

@@ -130,7 +130,7 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
 
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPServerConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {

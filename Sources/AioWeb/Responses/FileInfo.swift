@@ -13,7 +13,8 @@ struct FileInfo: Sendable {
     var modifiedSeconds: Int
     var modifiedNanoseconds: Int
 
-    /// Stats `path` on the blocking-I/O thread pool: 404 when missing, 403 when not allowed.
+    /// Stats `path` on the blocking-I/O thread pool: 404 when missing, 403 when not allowed
+    /// (for a regular file, when the process may not read it: said now, not after a 200 head).
     static func of(_ path: String) async throws -> FileInfo {
         try await NIOThreadPool.singleton.runIfActive {
             var info = stat()
@@ -22,6 +23,9 @@ struct FileInfo: Sendable {
                 throw HTTPNotFound()
             }
             let kind = info.st_mode & S_IFMT
+            if kind == S_IFREG, faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) != 0, errno == EACCES {
+                throw HTTPForbidden()
+            }
             return FileInfo(
                 isRegular: kind == S_IFREG,
                 isDirectory: kind == S_IFDIR,

@@ -68,7 +68,7 @@ enum HelloNIO {
                     }
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: "127.0.0.1", port: Int(arguments[1])!).wait()
         try channel.closeFuture.wait()
     }
