@@ -175,7 +175,11 @@ let package = Package(
         ),
         .target(
             name: "AioHTTP",
-            dependencies: ["AioWire", "AioStreams", "AioMultipart", "AioWebSocket", "AioClient", "AioServer", "AioWeb", "AioGateway"]
+            dependencies: [
+                "AioWire", "AioStreams", "AioMultipart", "AioWebSocket", "AioClient", "AioServer", "AioWeb", "AioGateway",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "aio",

@@ -10,7 +10,6 @@ let package = Package(
     dependencies: [
         .package(name: "swift-aiohttp", path: ".."),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
@@ -26,7 +25,6 @@ let package = Package(
             dependencies: [
                 .product(name: "AioHTTP", package: "swift-aiohttp"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("openapi.yaml")]
@@ -36,7 +34,6 @@ let package = Package(
             name: "Uploads",
             dependencies: [
                 .product(name: "AioHTTP", package: "swift-aiohttp"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
             ]
         ),
@@ -51,11 +48,7 @@ let package = Package(
         // A reverse proxy: the server in front, the client behind, bodies streamed both ways.
         .executableTarget(
             name: "Proxy",
-            dependencies: [
-                .product(name: "AioHTTP", package: "swift-aiohttp"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            dependencies: [.product(name: "AioHTTP", package: "swift-aiohttp")]
         ),
         .testTarget(
             name: "ExamplesTests",
@@ -63,8 +56,7 @@ let package = Package(
                 "Hello", "TodosAPI", "Uploads", "Chat", "Proxy",
                 .product(name: "AioHTTP", package: "swift-aiohttp"),
                 .product(name: "AioTesting", package: "swift-aiohttp"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

@@ -3,8 +3,6 @@
 // free port by AioTesting; the checks run to completion.
 import AioHTTP
 import AioTesting
-import HTTPTypes
-import NIOCore
 
 // snippet.limits
 // Small limits, to see them at work: files past 16 KiB go to disk, none may pass 64 KiB.

@@ -5,8 +5,6 @@
 import AioHTTP
 import AioTesting
 import Foundation
-import HTTPTypes
-import NIOCore
 
 // snippet.routes
 struct User: Codable, Sendable {

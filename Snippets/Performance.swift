@@ -4,7 +4,6 @@
 // checks the answers in process with AioTesting. Runs to completion; no socket.
 import AioHTTP
 import AioTesting
-import HTTPTypes
 
 struct Greeting: Codable {
     var message: String

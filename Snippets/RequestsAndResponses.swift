@@ -4,8 +4,6 @@
 import AioHTTP
 import AioTesting
 import Foundation
-import HTTPTypes
-import NIOCore
 
 // snippet.hide
 // A folder with one file, for the files section; removed at the end.

@@ -2,7 +2,6 @@
 // process with AioTesting.
 import AioHTTP
 import AioTesting
-import HTTPTypes
 
 // snippet.routes
 let app = Application(middlewares: [

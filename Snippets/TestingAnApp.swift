@@ -3,8 +3,6 @@
 // checks would be swift-testing's `#expect`.
 import AioHTTP
 import AioTesting
-import HTTPTypes
-import NIOCore
 
 // snippet.hide
 func makeApp() -> Application {

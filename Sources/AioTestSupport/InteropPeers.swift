@@ -32,19 +32,34 @@ public struct PeersMissing: Error, CustomStringConvertible {
     public var description: String { "The interop peers are not installed: run bash Scripts/install-test-peers.sh (or Scripts/test.sh)" }
 }
 
-/// A TCP port of 127.0.0.1 nothing listens on now, from the kernel: for a peer that must be
-/// told its port before it starts.
+/// A TCP port of 127.0.0.1 nothing is bound to now, for a peer that must be told its port
+/// before it starts. It is drawn below the kernel's ephemeral range: a port the kernel gave out
+/// (to a server on port 0, or as a client's source port) could otherwise be taken between this
+/// call and the peer's bind: the peer fails to bind, and the test takes the other socket for
+/// it (the likely cause of a tinyproxy test refused its connections while a concurrent test's
+/// `aio serve --port 0` came and went).
 public func freePort() throws -> Int {
-    let fd = tcpSocket()
-    defer { close(fd) }
-    var address = loopback(port: 0)
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    try withUnsafeMutablePointer(to: &address) { pointer in
-        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else { throw PeersMissing() }
+    let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))?
+        .split(whereSeparator: \.isWhitespace).compactMap { Int($0) } ?? []
+    let ephemeralStart = range.first ?? 32768
+    let candidates = 10_000..<max(10_001, ephemeralStart)
+    for _ in 0..<100 {
+        let port = Int.random(in: candidates)
+        let fd = tcpSocket()
+        var address = loopback(port: port)
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
+        close(fd)
+        if bound { return port }
     }
-    return Int(UInt16(bigEndian: address.sin_port))
+    throw NoFreePort()
+}
+
+/// A hundred ports drawn below the ephemeral range were all taken.
+public struct NoFreePort: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "no free port of 127.0.0.1 found below the ephemeral range" }
 }
 
 /// Waits until something accepts connections on 127.0.0.1:`port` (a peer started by a test that

@@ -1,5 +1,5 @@
+import AioHTTP
 import Foundation
-import HTTPTypes
 
 /// Header fields that describe one connection, not the message (RFC 9110, 7.6.1): a proxy
 /// drops them, and the fields the `Connection` field names, in both directions.

@@ -5,8 +5,6 @@
 //     swift run Proxy http://127.0.0.1:8081     # serves 127.0.0.1:8080, forwards to the upstream
 import AioHTTP
 import Foundation
-import HTTPTypes
-import NIOCore
 
 @main
 enum Proxy {

@@ -1,6 +1,5 @@
 import AioHTTP
 import Foundation
-import HTTPTypes
 import Logging
 
 /// What goes wrong with a request to the API. Handlers throw these; ``APIError/middleware``

@@ -1,6 +1,5 @@
 import AioHTTP
 import Foundation
-import NIOCore
 import _NIOFileSystem
 
 /// Where uploads are written: one new file per part, never replacing another.

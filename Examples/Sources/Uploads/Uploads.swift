@@ -5,7 +5,6 @@
 //     curl -F file=@photo.jpg localhost:8080/upload
 import AioHTTP
 import Foundation
-import NIOCore
 import _NIOFileSystem
 
 @main

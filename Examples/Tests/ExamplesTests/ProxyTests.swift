@@ -1,8 +1,6 @@
 import AioHTTP
 import AioTesting
 import Foundation
-import HTTPTypes
-import NIOCore
 import Testing
 
 @testable import Proxy

@@ -1,6 +1,5 @@
 import AioHTTP
 import Foundation
-import HTTPTypes
 import GRDB
 import Testing
 

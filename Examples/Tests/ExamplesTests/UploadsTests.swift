@@ -1,6 +1,5 @@
 import AioHTTP
 import Foundation
-import NIOCore
 import Testing
 
 @testable import Uploads

@@ -69,7 +69,8 @@ final class ClientConnection: Sendable {
                     guard left > 0 else { throw ConnectionTimeoutError(host: key.host, port: key.port, seconds: timeout ?? 0) }
                     bootstrap = bootstrap.connectTimeout(.seconds(clamping: left))
                 }
-                channel = try await bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1).connect(host: host, port: firstPort).get()
+                // SwiftNIO's ClientBootstrap sets TCP_NODELAY.
+                channel = try await bootstrap.connect(host: host, port: firstPort).get()
             }
         } catch let error as any ClientError {
             throw error

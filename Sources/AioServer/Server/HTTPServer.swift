@@ -129,13 +129,20 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                     )
                 }
             }
+            // No socket option of our own on accepted sockets: a failure there ends the stream
+            // of accepted connections, and with it the server. SwiftNIO sets TCP_NODELAY on the
+            // listening socket, which accepted ones inherit.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
 
+        // A connection that cannot be set up (its peer gone already) is closed; SwiftNIO drops
+        // the failure, and the server goes on accepting.
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPServerConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 try self.setUp(channel, executor: executors[ObjectIdentifier(channel.eventLoop)]!)
-            }
+            }.assumeIsolated().flatMapErrorThrowing { error in
+                channel.close(promise: nil)
+                throw error
+            }.nonisolated()
         }
         let serverChannel: NIOAsyncChannel<HTTPServerConnection, Never>
         switch self.configuration.address.value {
@@ -216,8 +223,11 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
                         }
                     }
                 }
+            } catch is CancellationError {
+                // The grace period is over.
             } catch {
-                self.logger.debug("stopped accepting", metadata: ["error": "\(error)"])
+                // Not a shutdown (that ends the stream without an error): the server stops serving.
+                self.logger.error("stopped accepting connections", metadata: ["error": "\(error)"])
             }
             self.acceptingEnded()
         }
