@@ -35,6 +35,9 @@ struct UploadedFormTests {
         #expect(docs[1].size == 600_000)
         guard case .temporaryFile(let path) = docs[1].storage else { Issue.record("not spooled"); return }
         #expect(form.temporaryFiles == [path])
+        // Readable by this user alone.
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: 7, count: 600_000))
         #expect(try await docs[1].read(upTo: 1 << 20) == ByteBuffer(repeating: 7, count: 600_000))
         #expect(form.fields.all("files").compactMap(\.file).map(\.filename) == ["1.txt", "2.txt"])

@@ -20,10 +20,14 @@ enum ScopedFile {
         return try result.get()
     }
 
-    /// Runs `body` with a new file at `path` open for writing; the file's contents are kept
-    /// only when `body` succeeds.
+    /// Runs `body` with a new file at `path` open for writing, readable by this user alone (an
+    /// upload is nobody else's business on a shared machine); the file's contents are kept only
+    /// when `body` succeeds.
     static func writing<Result>(_ path: String, _ body: (WriteFileHandle) async throws -> Result) async throws -> Result {
-        let handle = try await FileSystem.shared.openFile(forWritingAt: FilePath(path), options: .newFile(replaceExisting: false))
+        let handle = try await FileSystem.shared.openFile(
+            forWritingAt: FilePath(path),
+            options: .newFile(replaceExisting: false, permissions: [.ownerRead, .ownerWrite])
+        )
         let result: Swift.Result<Result, any Error>
         do {
             result = .success(try await body(handle))
