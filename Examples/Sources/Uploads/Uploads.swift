@@ -55,34 +55,16 @@ struct UploadResult: Codable, Sendable {
 }
 
 /// A file as stored: the form field and file name it came with, the name it is kept under
-/// (unique, and safe as a path component) and its size.
+/// (unique, and safe as a path component), its size and where to fetch it.
 struct StoredFile: Codable, Sendable {
     var field: String?
     var filename: String
     var stored: String
     var size: Int
-    var url: String { "/files/\(self.stored)" }
-
-    enum CodingKeys: String, CodingKey { case field, filename, stored, size, url }
+    var url: String
 
     init(field: String?, filename: String, stored: String, size: Int) {
         (self.field, self.filename, self.stored, self.size) = (field, filename, stored, size)
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.field = try container.decodeIfPresent(String.self, forKey: .field)
-        self.filename = try container.decode(String.self, forKey: .filename)
-        self.stored = try container.decode(String.self, forKey: .stored)
-        self.size = try container.decode(Int.self, forKey: .size)
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(self.field, forKey: .field)
-        try container.encode(self.filename, forKey: .filename)
-        try container.encode(self.stored, forKey: .stored)
-        try container.encode(self.size, forKey: .size)
-        try container.encode(self.url, forKey: .url)
+        self.url = "/files/\(stored)"
     }
 }

@@ -138,11 +138,13 @@ public final class HTTPServer<Responder: HTTPResponder>: Service, Sendable {
         // the failure, and the server goes on accepting.
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPServerConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {
-                try self.setUp(channel, executor: executors[ObjectIdentifier(channel.eventLoop)]!)
-            }.assumeIsolated().flatMapErrorThrowing { error in
-                channel.close(promise: nil)
-                throw error
-            }.nonisolated()
+                do {
+                    return try self.setUp(channel, executor: executors[ObjectIdentifier(channel.eventLoop)]!)
+                } catch {
+                    channel.close(promise: nil)
+                    throw error
+                }
+            }
         }
         let serverChannel: NIOAsyncChannel<HTTPServerConnection, Never>
         switch self.configuration.address.value {
